@@ -1,0 +1,26 @@
+import type { FileOwner } from '../render/rendered-file.js';
+import type { TemplateData } from '../render/template-data.js';
+
+/**
+ * Declares templates a component renders. `from` is a path under templates/: one `.hbs` file, or a folder whose every
+ * `.hbs` file is rendered. The output path is the template path without `.hbs`, with a leading `_` of a segment turned
+ * into `.` (`_github` → `.github`) and `__environment__` replaced by each environment's name.
+ */
+export interface FileRule {
+  readonly from: string;
+  readonly owner: FileOwner;
+  /** Render only when this holds. */
+  readonly when?: (data: TemplateData) => boolean;
+  /** Render once per environment, with `environment` set in the data. */
+  readonly perEnvironment?: boolean;
+}
+
+export interface Component {
+  readonly name: string;
+  readonly files: readonly FileRule[];
+  /**
+   * Extra template data, available to every template as `data.<component name>` — derived here, in TypeScript, so
+   * templates stay logic-free.
+   */
+  readonly data?: (base: TemplateData) => object;
+}

@@ -1,0 +1,6 @@
+import type { Component } from './component.js';
+
+export const docsComponent: Component = {
+  name: 'docs',
+  files: [],
+};

@@ -1,0 +1,6 @@
+import type { Component } from './component.js';
+
+export const scriptsComponent: Component = {
+  name: 'scripts',
+  files: [],
+};

@@ -1,0 +1,6 @@
+import type { Component } from './component.js';
+
+export const serviceComponent: Component = {
+  name: 'service',
+  files: [],
+};

@@ -1,0 +1,6 @@
+import type { Component } from './component.js';
+
+export const terraformComponent: Component = {
+  name: 'terraform',
+  files: [],
+};

@@ -1,0 +1,6 @@
+import type { Component } from './component.js';
+
+export const workflowsComponent: Component = {
+  name: 'workflows',
+  files: [],
+};

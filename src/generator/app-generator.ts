@@ -1,0 +1,71 @@
+import type { Stats } from 'node:fs';
+import Generator from 'yeoman-generator';
+import { checkOption, optionTable, resolveOptions, type AnyOptionDefinition, type DefaultContext, type PipelineOptions, type ResolvedOptions } from '../options/index.js';
+import { renderRepository } from '../render/render-repository.js';
+import type { RenderedFile } from '../render/rendered-file.js';
+
+export type RawOptions = Partial<Record<keyof PipelineOptions, unknown>>;
+
+/** What the CLI hands the generator: values from flags, and what defaults may depend on. */
+export interface AppGeneratorOptions {
+  readonly flags: RawOptions;
+  readonly context: DefaultContext;
+  readonly interactive: boolean;
+  /** Receives the resolved options and the files once written, for the CLI's install, git and next steps. */
+  readonly onWritten?: (options: ResolvedOptions, files: readonly RenderedFile[]) => void;
+}
+
+const splitList = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+
+/** A prompt for each row that has a question and that no flag answered; validation is the row's own. */
+export function questionsFor(flags: RawOptions, context: DefaultContext) {
+  return (optionTable as readonly AnyOptionDefinition[])
+    .filter((row) => row.prompt && flags[row.key] === undefined)
+    .map((row) => {
+      const fallback = row.default?.(context);
+      const toValue = (answer: string): unknown => (row.kind === 'list' ? splitList(answer) : answer.trim());
+      return {
+        type: 'input' as const,
+        name: row.key,
+        message: row.prompt!,
+        default: Array.isArray(fallback) ? fallback.join(',') : (fallback as string | undefined),
+        validate: (answer: string) => checkOption(row, toValue(answer)),
+        filter: (answer: string) => toValue(answer),
+      };
+    });
+}
+
+/**
+ * The Yeoman front end of the render core: prompts for what flags did not give, writes the rendered files through
+ * mem-fs (so the conflicter asks before overwriting anything), and nothing else — install, git and next steps are
+ * the CLI's.
+ */
+export default class AppGenerator extends Generator {
+  private pipelineOptions?: ResolvedOptions;
+  private files: readonly RenderedFile[] = [];
+
+  private get settings(): AppGeneratorOptions {
+    return (this.options as unknown as { settings: AppGeneratorOptions }).settings;
+  }
+
+  async prompting() {
+    const { flags, context, interactive } = this.settings;
+    const answers = interactive ? await this.prompt(questionsFor(flags, context) as never) : {};
+    this.pipelineOptions = resolveOptions({ ...flags, ...(answers as RawOptions) }, context);
+  }
+
+  writing() {
+    this.files = renderRepository(this.pipelineOptions!);
+    for (const file of this.files) {
+      this.fs.write(this.destinationPath(file.path), file.content, { stat: { mode: file.mode } as Stats });
+    }
+  }
+
+  end() {
+    this.settings.onWritten?.(this.pipelineOptions!, this.files);
+  }
+}

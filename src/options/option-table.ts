@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { awsRegions } from './aws-regions.js';
+import { targets, type PipelineOptions } from './pipeline-options.js';
+import * as v from './validators.js';
+
+/** What defaults may depend on: the target directory and the git remote the CLI ran in. */
+export interface DefaultContext {
+  readonly directory?: string;
+  readonly gitRemote?: { readonly owner: string; readonly repo: string };
+}
+
+export type OptionKind = 'string' | 'list' | 'object';
+
+export interface OptionDefinition<K extends keyof PipelineOptions = keyof PipelineOptions> {
+  readonly key: K;
+  readonly kind: OptionKind;
+  /** One line for --help, prompts and docs. */
+  readonly description: string;
+  /** CLI flag without dashes; options without one are set in `.projenrc.ts` only. */
+  readonly flag?: string;
+  /** Placeholder shown in --help, e.g. `R` in `--region R`. */
+  readonly placeholder?: string;
+  /** A valid value, quoted in messages about a missing or wrong value. */
+  readonly example?: string;
+  readonly choices?: readonly string[];
+  /** Question asked in interactive runs when no flag gave the value. */
+  readonly prompt?: string;
+  readonly default?: (ctx: DefaultContext) => NonNullable<PipelineOptions[K]> | undefined;
+  readonly schema: z.ZodType<NonNullable<PipelineOptions[K]>>;
+  readonly validate: v.Validator<NonNullable<PipelineOptions[K]>>;
+}
+
+/** A row of the table, for any key. */
+export type AnyOptionDefinition = { [K in keyof PipelineOptions]-?: OptionDefinition<K> }[keyof PipelineOptions];
+
+const basename = (path: string) => path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
+
+const iamStatement = z.object({
+  Sid: z.string().optional(),
+  Effect: z.enum(['Allow', 'Deny']),
+  Action: z.union([z.string(), z.array(z.string())]),
+  Resource: z.union([z.string(), z.array(z.string())]),
+  Condition: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))).optional(),
+});
+
+const define = <K extends keyof PipelineOptions>(definition: OptionDefinition<K>) => definition;
+
+/**
+ * The one option table. Flags, prompts, defaults and validation of the CLI and of the projen project type are all
+ * read from here; adding an option means adding a row (and its key to `PipelineOptions`).
+ */
+export const optionTable = [
+  define({
+    key: 'name',
+    example: 'my-service',
+    kind: 'string',
+    flag: 'name',
+    placeholder: 'N',
+    description: 'service name for AWS resources, roles and tags (lowercase, at most 32 characters)',
+    prompt: 'Service name',
+    default: (ctx) => (ctx.directory ? basename(ctx.directory) : undefined),
+    schema: z.string(),
+    validate: v.validateName,
+  }),
+  define({
+    key: 'target',
+    example: 'ec2',
+    kind: 'string',
+    flag: 'target',
+    placeholder: 'T',
+    choices: targets,
+    description: `what the service runs on (${targets.join(', ')})`,
+    default: () => 'ec2' as const,
+    schema: z.enum(targets),
+    validate: v.validateTarget(targets),
+  }),
+  define({
+    key: 'region',
+    example: 'us-east-1',
+    kind: 'string',
+    flag: 'region',
+    placeholder: 'R',
+    choices: awsRegions,
+    description: 'AWS region of every resource',
+    prompt: 'AWS region',
+    default: () => 'us-east-1',
+    schema: z.string(),
+    validate: v.validateRegion,
+  }),
+  define({
+    key: 'githubOwner',
+    example: 'acme',
+    kind: 'string',
+    flag: 'github-owner',
+    placeholder: 'O',
+    description: 'GitHub user or organization owning the repository (default: from the git remote)',
+    prompt: 'GitHub owner (user or organization)',
+    default: (ctx) => ctx.gitRemote?.owner,
+    schema: z.string(),
+    validate: v.validateGithubOwner,
+  }),
+  define({
+    key: 'githubRepo',
+    example: 'my-service',
+    kind: 'string',
+    flag: 'github-repo',
+    placeholder: 'R',
+    description: 'GitHub repository name (default: from the git remote)',
+    prompt: 'GitHub repository name',
+    default: (ctx) => ctx.gitRemote?.repo,
+    schema: z.string(),
+    validate: v.validateGithubRepo,
+  }),
+  define({
+    key: 'githubOwnerId',
+    example: '1234567',
+    kind: 'string',
+    flag: 'github-owner-id',
+    placeholder: 'ID',
+    description: 'numeric owner id; with --github-repo-id, trust policies use immutable subjects',
+    schema: z.string(),
+    validate: v.validateNumericId,
+  }),
+  define({
+    key: 'githubRepoId',
+    example: '987654321',
+    kind: 'string',
+    flag: 'github-repo-id',
+    placeholder: 'ID',
+    description: 'numeric repository id; with --github-owner-id, trust policies use immutable subjects',
+    schema: z.string(),
+    validate: v.validateNumericId,
+  }),
+  define({
+    key: 'environments',
+    example: 'staging,production',
+    kind: 'list',
+    flag: 'environments',
+    placeholder: 'a,b',
+    description: 'GitHub environments in promotion order, comma-separated',
+    prompt: 'Environments, in promotion order (comma-separated)',
+    default: () => ['production'],
+    schema: z.array(z.string()),
+    validate: v.validateEnvironments,
+  }),
+  define({
+    key: 'instanceType',
+    example: 't3.micro',
+    kind: 'string',
+    flag: 'instance-type',
+    placeholder: 'T',
+    description: 'EC2 instance type (family.size; Graviton types run arm64 images)',
+    prompt: 'EC2 instance type',
+    default: () => 't3.micro',
+    schema: z.string(),
+    validate: v.validateInstanceType,
+  }),
+  define({
+    key: 'tags',
+    kind: 'object',
+    description: 'extra tags on every AWS resource',
+    default: () => ({}),
+    schema: z.record(z.string(), z.string()),
+    validate: v.validateTags,
+  }),
+  define({
+    key: 'serviceIamStatements',
+    kind: 'object',
+    description: 'extra IAM statements for the instance role',
+    default: () => [],
+    schema: z.array(iamStatement),
+    validate: () => true,
+  }),
+  define({
+    key: 'eject',
+    kind: 'list',
+    description: 'managed files handed over to you; npx projen never rewrites them again',
+    default: () => [],
+    schema: z.array(z.string()),
+    validate: (paths) =>
+      paths.every((path) => !path.startsWith('/') && !path.split('/').includes('..'))
+        ? true
+        : 'lists paths relative to the repository root, without ".."',
+  }),
+] as const satisfies readonly AnyOptionDefinition[];
+
+/** Every key of PipelineOptions has exactly one row (checked at compile time). */
+type TableKeys = (typeof optionTable)[number]['key'];
+const everyKeyHasARow: Record<keyof PipelineOptions, true> = {} as Record<TableKeys, true>;
+void everyKeyHasARow;
+
+export const optionByKey = Object.fromEntries(optionTable.map((row) => [row.key, row])) as {
+  [K in keyof PipelineOptions]: OptionDefinition<K>;
+};

@@ -1,0 +1,83 @@
+/** Deployment targets. Only `ec2` renders today; asg, ecs and eks reuse its components later. */
+export const targets = ['ec2'] as const;
+export type Target = (typeof targets)[number];
+
+/** An IAM policy statement added to the instance role (the service's own AWS permissions). */
+export interface IamStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | readonly string[];
+  readonly Resource: string | readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+/**
+ * Options of a generated repository. The CLI's flags and prompts and the projen project type's options are all
+ * derived from the table in `option-table.ts`, which must describe every key here.
+ */
+export interface PipelineOptions {
+  /**
+   * Service name: names the AWS resources, IAM roles, tags and the container. Lowercase DNS label, at most 32 characters.
+   * @default - the directory's base name
+   */
+  readonly name: string;
+  /**
+   * What the service runs on.
+   * @default "ec2"
+   */
+  readonly target?: Target;
+  /**
+   * AWS region of every resource (a commercial-partition region id).
+   * @default "us-east-1"
+   */
+  readonly region?: string;
+  /**
+   * GitHub user or organization that owns the repository; part of every OIDC trust subject.
+   * @default - the owner of the current git remote
+   */
+  readonly githubOwner: string;
+  /**
+   * GitHub repository name; part of every OIDC trust subject.
+   * @default - the repository of the current git remote
+   */
+  readonly githubRepo: string;
+  /**
+   * Numeric id of the owner. With `githubRepoId`, trust policies use immutable subjects `repo:OWNER@ID/REPO@ID:…`.
+   * @default - none: subjects use names
+   */
+  readonly githubOwnerId?: string;
+  /**
+   * Numeric id of the repository. With `githubOwnerId`, trust policies use immutable subjects.
+   * @default - none: subjects use names
+   */
+  readonly githubRepoId?: string;
+  /**
+   * GitHub environments, in promotion order. Each gets a Terraform root, a deploy role and an infra role.
+   * @default ["production"]
+   */
+  readonly environments?: readonly string[];
+  /**
+   * EC2 instance type (family.size). Graviton families (t4g, m7g, …) build and run arm64 images.
+   * @default "t3.micro"
+   */
+  readonly instanceType?: string;
+  /**
+   * Extra tags on every AWS resource (the keys App, Environment and ManagedBy are reserved).
+   * @default {}
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Extra IAM statements for the instance role, for AWS APIs the service itself calls.
+   * @default []
+   */
+  readonly serviceIamStatements?: readonly IamStatement[];
+  /**
+   * Managed files to hand over to you: they stop being rewritten by `npx projen` and are never touched again.
+   * @default []
+   */
+  readonly eject?: readonly string[];
+}
+
+/** Options with every default applied and every value validated. */
+export type ResolvedOptions = Required<Omit<PipelineOptions, 'githubOwnerId' | 'githubRepoId'>> &
+  Pick<PipelineOptions, 'githubOwnerId' | 'githubRepoId'>;

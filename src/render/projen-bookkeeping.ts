@@ -1,0 +1,34 @@
+import { MARKER } from './marker.js';
+import type { RenderedFile } from './rendered-file.js';
+
+/**
+ * projen's own files for a fresh repository, byte for byte what `npx projen` writes for Ec2OidcPipelineProject
+ * (test/projen proves it against the real projen). The CLI writes them so that the first commit already is what
+ * a synth produces: `npx projen` needs `.projen/tasks.json` to run at all, and `.projen/files.json` tells it which
+ * files it owns (without it, its legacy cleanup deletes every file carrying the marker).
+ */
+export function projenBookkeeping(files: readonly RenderedFile[]): RenderedFile[] {
+  const projenFiles = ['.projen/deps.json', '.projen/files.json', '.projen/tasks.json'];
+  const managed = [...files.filter((f) => f.owner === 'managed').map((f) => f.path), ...projenFiles].sort();
+  const json = (value: object) => `${JSON.stringify({ ...value, '//': MARKER }, undefined, 2)}\n`;
+  const task = (name: string, description: string, extra: object = {}) => ({ name, description, ...extra });
+  const tasks = {
+    manifestVersion: 3,
+    tasks: {
+      build: task('build', 'Full release build', {
+        steps: ['default', 'pre-compile', 'compile', 'post-compile', 'test', 'package'].map((spawn) => ({ spawn })),
+      }),
+      compile: task('compile', 'Only compile'),
+      default: task('default', 'Synthesize project files', { steps: [{ exec: 'node .projenrc.ts' }] }),
+      eject: task('eject', 'Remove projen from the project', { env: { PROJEN_EJECTING: 'true' }, steps: [{ spawn: 'default' }] }),
+      package: task('package', 'Creates the distribution package'),
+      'post-compile': task('post-compile', 'Runs after successful compilation'),
+      'pre-compile': task('pre-compile', 'Prepare the project for compilation'),
+      test: task('test', 'Run tests'),
+    },
+  };
+  return [
+    { path: '.projen/files.json', content: json({ files: managed }), mode: 0o644, owner: 'managed' },
+    { path: '.projen/tasks.json', content: json(tasks), mode: 0o644, owner: 'managed' },
+  ];
+}

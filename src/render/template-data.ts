@@ -1,0 +1,134 @@
+import type { ResolvedOptions, Target } from '../options/index.js';
+import { generatedVersions } from './versions.js';
+
+export interface EnvironmentData {
+  readonly name: string;
+  readonly index: number;
+  readonly isFirst: boolean;
+  readonly isLast: boolean;
+  /** The environment deployed before this one (promotion order), if any. */
+  readonly previous: string | null;
+  /** The OIDC `sub` of any job that runs in this GitHub environment. */
+  readonly subject: string;
+  readonly deployRoleName: string;
+  readonly infraRoleName: string;
+  /** Key of this environment's state object in the state bucket. */
+  readonly stateKey: string;
+  /** SSM parameter holding the digest of the last image that was healthy on every instance. */
+  readonly lastKnownGoodParameter: string;
+}
+
+/** Everything templates may read. Flags are computed here so templates stay free of logic. */
+export interface TemplateData {
+  readonly name: string;
+  readonly target: Target;
+  readonly region: string;
+  readonly instanceType: string;
+  readonly architecture: 'x86_64' | 'arm64';
+  /** Docker platform matching the instance's architecture. */
+  readonly dockerPlatform: 'linux/amd64' | 'linux/arm64';
+  readonly github: {
+    readonly owner: string;
+    readonly repo: string;
+    /** `owner/repo` */
+    readonly fullName: string;
+    readonly ownerId: string | null;
+    readonly repoId: string | null;
+    readonly immutableSubjects: boolean;
+    /** `repo:owner/repo` or `repo:owner@ID/repo@ID`: every subject starts with it. */
+    readonly subjectPrefix: string;
+  };
+  readonly environments: readonly EnvironmentData[];
+  readonly firstEnvironment: EnvironmentData;
+  /** The read-only role for `terraform plan` (pull requests and main). */
+  readonly plan: { readonly roleName: string; readonly subjects: readonly string[] };
+  readonly ecrRepositoryName: string;
+  readonly ssmDocumentName: string;
+  readonly containerName: string;
+  /** Port the service listens on, in the container and on the host. */
+  readonly appPort: number;
+  /** Tag keys the deploy role's conditions match (never user-overridable). */
+  readonly tagKeys: { readonly app: 'App'; readonly environment: 'Environment'; readonly managedBy: 'ManagedBy' };
+  /** User tags, sorted by key. */
+  readonly extraTags: readonly { readonly key: string; readonly value: string }[];
+  readonly hasExtraTags: boolean;
+  readonly serviceIamStatements: ResolvedOptions['serviceIamStatements'];
+  readonly hasServiceIamStatements: boolean;
+  /** Repository variable that turns the cloud jobs on (`'true'`); unset means the pipeline does nothing in AWS. */
+  readonly pipelineEnabledVariable: 'PIPELINE_ENABLED';
+  /** Repository variable holding the AWS account id that role ARNs are built from. */
+  readonly accountIdVariable: 'AWS_ACCOUNT_ID';
+  readonly versions: typeof generatedVersions;
+  readonly generator: { readonly name: 'create-ec2-oidc-pipeline'; readonly version: string };
+  /** The resolved options, for `.projenrc.ts`. */
+  readonly options: ResolvedOptions;
+}
+
+// Graviton: a1, and families with a `g` after the generation digit (t4g, m7g, c6gn, im4gn, …).
+const arm64Family = /^(a1|[a-z]+\d+g[a-z]*)$/;
+
+export function architectureOf(instanceType: string): 'x86_64' | 'arm64' {
+  return arm64Family.test(instanceType.split('.')[0] ?? '') ? 'arm64' : 'x86_64';
+}
+
+export function subjectPrefix(options: Pick<ResolvedOptions, 'githubOwner' | 'githubRepo' | 'githubOwnerId' | 'githubRepoId'>): string {
+  return options.githubOwnerId && options.githubRepoId
+    ? `repo:${options.githubOwner}@${options.githubOwnerId}/${options.githubRepo}@${options.githubRepoId}`
+    : `repo:${options.githubOwner}/${options.githubRepo}`;
+}
+
+export function templateData(options: ResolvedOptions, generatorVersion: string): TemplateData {
+  const prefix = subjectPrefix(options);
+  const names = options.environments;
+  const environments = names.map(
+    (env, index): EnvironmentData => ({
+      name: env,
+      index,
+      isFirst: index === 0,
+      isLast: index === names.length - 1,
+      previous: index > 0 ? names[index - 1]! : null,
+      subject: `${prefix}:environment:${env}`,
+      deployRoleName: `${options.name}-${env}-deploy`,
+      infraRoleName: `${options.name}-${env}-infra`,
+      stateKey: `environments/${env}/terraform.tfstate`,
+      lastKnownGoodParameter: `/${options.name}/${env}/last-known-good-image`,
+    }),
+  );
+  const architecture = architectureOf(options.instanceType);
+  return {
+    name: options.name,
+    target: options.target,
+    region: options.region,
+    instanceType: options.instanceType,
+    architecture,
+    dockerPlatform: architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64',
+    github: {
+      owner: options.githubOwner,
+      repo: options.githubRepo,
+      fullName: `${options.githubOwner}/${options.githubRepo}`,
+      ownerId: options.githubOwnerId ?? null,
+      repoId: options.githubRepoId ?? null,
+      immutableSubjects: Boolean(options.githubOwnerId && options.githubRepoId),
+      subjectPrefix: prefix,
+    },
+    environments,
+    firstEnvironment: environments[0]!,
+    plan: { roleName: `${options.name}-plan`, subjects: [`${prefix}:pull_request`, `${prefix}:ref:refs/heads/main`] },
+    ecrRepositoryName: options.name,
+    ssmDocumentName: `${options.name}-deploy`,
+    containerName: options.name,
+    appPort: 8000,
+    tagKeys: { app: 'App', environment: 'Environment', managedBy: 'ManagedBy' },
+    extraTags: Object.entries(options.tags)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, value]) => ({ key, value })),
+    hasExtraTags: Object.keys(options.tags).length > 0,
+    serviceIamStatements: options.serviceIamStatements,
+    hasServiceIamStatements: options.serviceIamStatements.length > 0,
+    pipelineEnabledVariable: 'PIPELINE_ENABLED',
+    accountIdVariable: 'AWS_ACCOUNT_ID',
+    versions: generatedVersions,
+    generator: { name: 'create-ec2-oidc-pipeline', version: generatorVersion },
+    options,
+  };
+}

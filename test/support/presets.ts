@@ -1,0 +1,24 @@
+import type { PipelineOptions } from '../../src/options/index.js';
+
+/** Option sets the snapshot and validator tests render. Each is a way users really configure the tool. */
+export const presets = {
+  /** The README's quick start: one environment, defaults everywhere. */
+  default: { name: 'demo', githubOwner: 'acme', githubRepo: 'demo' },
+  /** Two environments promoted in order, another region, Graviton, immutable OIDC subjects. */
+  'multi-env': {
+    name: 'shop-api',
+    githubOwner: 'acme-corp',
+    githubRepo: 'shop-api',
+    githubOwnerId: '1234567',
+    githubRepoId: '987654321',
+    region: 'eu-west-1',
+    environments: ['staging', 'production'],
+    instanceType: 't4g.small',
+  },
+} as const satisfies Record<string, PipelineOptions>;
+
+export type PresetName = keyof typeof presets;
+export const presetNames = Object.keys(presets) as PresetName[];
+
+/** A fixed version, so snapshots do not change with every release of this package. */
+export const testGeneratorVersion = '0.1.0';
