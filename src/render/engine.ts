@@ -47,7 +47,8 @@ export class TemplateEngine {
     const partials = join(root, '_partials');
     for (const file of safeList(partials)) {
       if (!file.endsWith('.hbs')) continue;
-      const name = relative(partials, file).split(sep).join('/').replace(/\.hbs$/, '');
+      // `_partials/scripts/host-deploy.sh.hbs` is `{{> scripts/host-deploy}}`: dots would read as a path in a partial name.
+      const name = relative(partials, file).split(sep).join('/').replace(/\.hbs$/, '').replace(/\.[^/]*$/, '');
       h.registerPartial(name, readFileSync(file, 'utf8'));
     }
   }

@@ -16,6 +16,8 @@ export interface EnvironmentData {
   readonly stateKey: string;
   /** SSM parameter holding the digest of the last image that was healthy on every instance. */
   readonly lastKnownGoodParameter: string;
+  /** This environment's own SSM deploy document (the only document its deploy role may run). */
+  readonly ssmDocumentName: string;
 }
 
 /** Everything templates may read. Flags are computed here so templates stay free of logic. */
@@ -42,8 +44,10 @@ export interface TemplateData {
   readonly firstEnvironment: EnvironmentData;
   /** The read-only role for `terraform plan` (pull requests and main). */
   readonly plan: { readonly roleName: string; readonly subjects: readonly string[] };
+  /** One repository shared by all environments: an image is built once and promoted by digest. */
   readonly ecrRepositoryName: string;
-  readonly ssmDocumentName: string;
+  /** The state bucket is `<stateBucketPrefix><account id>` (bucket names are global; the account id makes it unique). */
+  readonly stateBucketPrefix: string;
   readonly containerName: string;
   /** Port the service listens on, in the container and on the host. */
   readonly appPort: number;
@@ -92,6 +96,7 @@ export function templateData(options: ResolvedOptions, generatorVersion: string)
       infraRoleName: `${options.name}-${env}-infra`,
       stateKey: `environments/${env}/terraform.tfstate`,
       lastKnownGoodParameter: `/${options.name}/${env}/last-known-good-image`,
+      ssmDocumentName: `${options.name}-${env}-deploy`,
     }),
   );
   const architecture = architectureOf(options.instanceType);
@@ -115,7 +120,7 @@ export function templateData(options: ResolvedOptions, generatorVersion: string)
     firstEnvironment: environments[0]!,
     plan: { roleName: `${options.name}-plan`, subjects: [`${prefix}:pull_request`, `${prefix}:ref:refs/heads/main`] },
     ecrRepositoryName: options.name,
-    ssmDocumentName: `${options.name}-deploy`,
+    stateBucketPrefix: `${options.name}-tfstate-`,
     containerName: options.name,
     appPort: 8000,
     tagKeys: { app: 'App', environment: 'Environment', managedBy: 'ManagedBy' },

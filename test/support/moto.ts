@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { requireTool } from './tools.js';
+
+export interface MotoServer {
+  readonly endpoint: string;
+  readonly port: number;
+  /** Environment for AWS CLI / SDK / Terraform processes aimed at this server. */
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface StartMotoOptions {
+  /** A Python launcher that patches moto before serving (argv: --port N); default: stock `moto_server`. */
+  readonly launcher?: string;
+  readonly region?: string;
+  readonly env?: Record<string, string>;
+}
+
+/**
+ * Starts moto on 127.0.0.1 at a free port, with AWS managed policies loaded, and waits until it answers.
+ * `stop()` kills exactly the process started here.
+ */
+export async function startMoto(options: StartMotoOptions = {}): Promise<MotoServer> {
+  if (options.launcher) requireTool('python3', 'apt-get install -y python3 && pip install "moto[server]"');
+  else requireTool('moto_server', 'pip install "moto[server]"', ['--help']);
+  const port = await freePort();
+  const region = options.region ?? 'us-east-1';
+  const child: ChildProcess = options.launcher
+    ? spawn('python3', [options.launcher, '--port', String(port)], { env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout?.on('data', (chunk) => (log = (log + chunk).slice(-20_000)));
+  child.stderr?.on('data', (chunk) => (log = (log + chunk).slice(-20_000)));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`moto exited with ${child.exitCode} before serving:\n${log}`);
+    try {
+      const response = await fetch(`${endpoint}/moto-api/data.json`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`moto did not answer on ${endpoint} within 60 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    endpoint,
+    port,
+    env: {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_SESSION_TOKEN: 'testing',
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_PAGER: '',
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5_000).unref();
+      }),
+  };
+}
