@@ -71,7 +71,7 @@ export const optionTable = [
     choices: targets,
     description: `what the service runs on (${targets.join(', ')})`,
     default: () => 'ec2' as const,
-    schema: z.enum(targets),
+    schema: z.string() as z.ZodType<(typeof targets)[number]>,
     validate: v.validateTarget(targets),
   }),
   define({

@@ -1,0 +1,176 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { resolveOptions } from '../../src/options/index.js';
+import { renderRepository } from '../../src/render/render-repository.js';
+import { packageVersion } from '../../src/render/templates-dir.js';
+import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/render-preset.js';
+
+/** The issue's "done when" command. */
+const doneWhen = ['--yes', '--name', 'demo', '--github-owner', 'acme', '--github-repo', 'demo', '--region', 'eu-west-1', '--environments', 'production', '--skip-install', '--skip-git'];
+
+function listTree(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)))
+    .filter((path) => !path.startsWith('.git/'))
+    .sort();
+}
+
+describe('create-ec2-oidc-pipeline (the real bin, no TTY)', () => {
+  it('renders the full tree with --yes, byte for byte what the render core produces', async () => {
+    // GIVEN an empty temp dir WHEN the done-when command runs
+    const cwd = tempDir();
+    const result = await runCli(['demo', ...doneWhen], { cwd });
+    // THEN it succeeds and writes exactly the rendered files, with their modes
+    expect(result.exitCode, result.stderr).toBe(0);
+    const expected = renderRepository(resolveOptions({ name: 'demo', githubOwner: 'acme', githubRepo: 'demo', region: 'eu-west-1', environments: ['production'] }));
+    const root = join(cwd, 'demo');
+    expect(listTree(root)).toEqual(expected.map((f) => f.path).sort());
+    for (const file of expected) {
+      expect(readFileSync(join(root, file.path), 'utf8'), file.path).toBe(file.content);
+      expect(statSync(join(root, file.path)).mode & 0o777, file.path).toBe(file.mode);
+    }
+    expect(result.stdout).toContain('Next steps');
+    expect(result.stdout).toContain('PIPELINE_ENABLED');
+  });
+
+  it('is deterministic: the same options give the same bytes', async () => {
+    const [a, b] = [tempDir(), tempDir()];
+    await runCli(['demo', ...doneWhen], { cwd: a });
+    await runCli(['demo', ...doneWhen], { cwd: b });
+    const files = listTree(join(a, 'demo'));
+    expect(files).toEqual(listTree(join(b, 'demo')));
+    for (const path of files) expect(readFileSync(join(a, 'demo', path)), path).toEqual(readFileSync(join(b, 'demo', path)));
+  });
+
+  it('initializes git with one commit and a clean tree unless --skip-git', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['svc', '--yes', '--github-owner', 'acme', '--github-repo', 'svc', '--skip-install'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const root = join(cwd, 'svc');
+    const log = await execa('git', ['log', '--format=%s'], { cwd: root });
+    expect(log.stdout.trim().split('\n')).toHaveLength(1);
+    expect((await execa('git', ['status', '--porcelain'], { cwd: root })).stdout).toBe('');
+    expect((await execa('git', ['branch', '--show-current'], { cwd: root })).stdout).toBe('main');
+    // the name defaults to the directory's base name
+    expect(readFileSync(join(root, 'package.json'), 'utf8')).toContain('"name": "svc"');
+  });
+
+  const badInputs: [string, string[], RegExp][] = [
+    ['an upper-case name', ['--name', 'My_App'], /^create-ec2-oidc-pipeline: --name: .*lowercase/],
+    ['a name over 32 characters', ['--name', 'a'.repeat(33)], /--name: must be at most 32 characters/],
+    ['a region that does not exist', ['--region', 'mars-east-1'], /--region: "mars-east-1" is not an AWS region id/],
+    ['a GovCloud region', ['--region', 'us-gov-west-1'], /--region: .*GovCloud/],
+    ['an invalid GitHub owner', ['--github-owner=-acme'], /--github-owner: "-acme" is not a GitHub user or organization name/],
+    ['a flag without its value', ['--region'], /Option '--region <value>' argument missing; see --help/],
+    ['an invalid repository name', ['--github-repo', 'my repo'], /--github-repo: "my repo" is not a GitHub repository name/],
+    ['an invalid environment', ['--environments', 'Prod'], /--environments: "Prod" is not a usable environment name/],
+    ['a duplicated environment', ['--environments', 'prod,prod'], /--environments: lists "prod" twice/],
+    ['an invalid instance type', ['--instance-type', 'large'], /--instance-type: "large" is not an EC2 instance type/],
+    ['an unknown target', ['--target', 'lambda'], /--target: must be one of ec2/],
+    ['only one of the immutable ids', ['--github-owner-id', '123'], /--github-repo-id: is needed too/],
+    ['an unknown flag', ['--colour', 'blue'], /Unknown option '--colour'/],
+  ];
+
+  it.each(badInputs)('rejects %s: one line, exit 2, nothing written', async (_case, flags, message) => {
+    const cwd = tempDir();
+    const result = await runCli(['demo', '--yes', '--github-owner', 'acme', '--github-repo', 'demo', ...flags], { cwd });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toBe('');
+    expect(existsSync(join(cwd, 'demo'))).toBe(false);
+  });
+
+  it('asks for the GitHub owner when there is no git remote to read it from', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['demo', '--yes', '--github-repo', 'demo'], { cwd });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'create-ec2-oidc-pipeline: --github-owner: is required (there is no GitHub git remote to read it from); pass it, e.g. --github-owner acme',
+    );
+    expect(existsSync(join(cwd, 'demo'))).toBe(false);
+  });
+
+  it('takes the GitHub owner and repository from the git remote', async () => {
+    const cwd = tempDir();
+    await execa('git', ['init', '--quiet'], { cwd });
+    await execa('git', ['remote', 'add', 'origin', 'git@github.com:octo-org/from-remote.git'], { cwd });
+    const result = await runCli(['svc', '--yes', '--skip-install', '--skip-git'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readFileSync(join(cwd, 'svc', '.projenrc.ts'), 'utf8')).toMatch(/"githubOwner": "octo-org",\s+"githubRepo": "from-remote"/);
+  });
+
+  it('rejects a missing directory argument and a second positional', async () => {
+    const cwd = tempDir();
+    const none = await runCli(['--yes'], { cwd });
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr).toMatch(/missing <directory>/);
+    const two = await runCli(['a', 'b', '--yes'], { cwd });
+    expect(two.exitCode).toBe(2);
+    expect(two.stderr).toMatch(/expected one directory/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('refuses an existing non-empty directory without --force, and leaves it untouched', async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'demo'));
+    writeFileSync(join(cwd, 'demo', 'README.md'), 'mine\n');
+    const result = await runCli(['demo', ...doneWhen], { cwd });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/demo is not empty \(README\.md\); choose an empty directory, or pass --force to overwrite/);
+    expect(readdirSync(join(cwd, 'demo'))).toEqual(['README.md']);
+    expect(readFileSync(join(cwd, 'demo', 'README.md'), 'utf8')).toBe('mine\n');
+  });
+
+  it('overwrites an existing directory with --force', async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'demo'));
+    writeFileSync(join(cwd, 'demo', 'README.md'), 'mine\n');
+    const result = await runCli(['demo', ...doneWhen, '--force'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readFileSync(join(cwd, 'demo', 'README.md'), 'utf8')).not.toBe('mine\n');
+  });
+
+  it('accepts a fresh clone: a directory holding only .git is empty', async () => {
+    const cwd = tempDir();
+    await execa('git', ['init', '--quiet', 'demo'], { cwd });
+    const result = await runCli(['demo', ...doneWhen], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+  });
+
+  it('--dry-run prints every file with its size and writes nothing', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['demo', ...doneWhen, '--dry-run'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const files = renderRepository(resolveOptions({ name: 'demo', githubOwner: 'acme', githubRepo: 'demo', region: 'eu-west-1' }));
+    expect(result.stdout).toContain(`would write ${files.length} files`);
+    for (const file of files) expect(result.stdout).toContain(`  ${file.path}  `);
+    expect(result.stdout).toMatch(/\.projenrc\.ts {2}\d+(\.\d)? (B|KiB)/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('--help lists every flag of the option table and of the CLI; --version prints the version', async () => {
+    const help = await runCli(['--help']);
+    expect(help.exitCode).toBe(0);
+    for (const flag of ['--yes', '--name', '--target', '--region', '--github-owner', '--github-repo', '--environments', '--instance-type', '--skip-install', '--skip-git', '--dry-run', '--force', '--help', '--version']) {
+      expect(help.stdout).toContain(flag);
+    }
+    const version = await runCli(['--version']);
+    expect(version.stdout.trim()).toBe(packageVersion());
+  });
+
+  it('on a Node.js older than 22.18, prints which version is needed in one line and exits 1', async () => {
+    // The machine's own Node 20 (or any old node found on PATH) runs the bin.
+    const old = ['/usr/bin/node', '/usr/local/bin/node', '/bin/node'].find((path) => existsSync(path));
+    expect(old, 'an old node binary is needed for this test (these machines ship Node 20 at /usr/bin/node)').toBeDefined();
+    const { stdout: version } = await execa(old!, ['--version']);
+    expect(Number(version.slice(1).split('.')[0]), `${old} is ${version}, not older than 22`).toBeLessThan(22);
+    const result = await execa(old!, [join(import.meta.dirname, '..', '..', 'bin', 'create-ec2-oidc-pipeline.js'), 'demo', '--yes'], { reject: false, cwd: tempDir() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^create-ec2-oidc-pipeline needs Node\.js >= 22\.18 \(this is 20\.[\d.]+\); install Node\.js 22 LTS or newer\.$/);
+  });
+});
