@@ -1,106 +1,87 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileBase, Project, ProjenrcFile, SampleFile, type IResolver } from 'projen';
-import { OptionsError, resolveOptions, type PipelineOptions } from '../options/index.js';
-import { MARKER } from '../render/marker.js';
+import { JsonFile, Project } from 'projen';
+import { OptionsError, resolveOptions, type PipelineOptions, type ResolvedOptions } from '../options/index.js';
+import { SAMPLE_MANIFEST } from '../render/projen-bookkeeping.js';
 import { renderResolved } from '../render/render.js';
-import type { RenderedFile } from '../render/rendered-file.js';
+import { planEject, releaseEjected } from './eject.js';
+import { NodeProjenrc } from './node-projenrc.js';
+import { optionsErrorMessage } from './options-error-message.js';
+import { RenderedManagedFile } from './rendered-managed-file.js';
+import { RenderedSampleFile } from './rendered-sample-file.js';
 
+/** Options of `Ec2OidcPipelineProject`: the CLI's option table (`PipelineOptions`), plus where the repository is. */
 export interface Ec2OidcPipelineProjectOptions extends PipelineOptions {
   /**
-   * Where the repository is.
+   * The repository's root directory.
    * @default "."
    */
   readonly outdir?: string;
 }
 
-/** A managed file whose bytes come from the render core, unchanged. */
-class RenderedManagedFile extends FileBase {
-  constructor(
-    project: Project,
-    private readonly file: RenderedFile,
-  ) {
-    super(project, file.path, { readonly: true, executable: (file.mode & 0o111) !== 0, marker: false });
-  }
-
-  protected synthesizeContent(_resolver: IResolver): string {
-    return this.file.content;
+function resolve(options: Ec2OidcPipelineProjectOptions): { outdir?: string; resolved: ResolvedOptions } {
+  const { outdir, ...pipelineOptions } = options;
+  try {
+    return { outdir, resolved: resolveOptions({ ...pipelineOptions }) };
+  } catch (error) {
+    if (error instanceof OptionsError) throw new Error(optionsErrorMessage(error));
+    throw error;
   }
 }
 
-/** `.projenrc.ts` run by Node's own type stripping: no ts-node, no type-check, so a warm synth takes about a second. */
-class NodeProjenrc extends ProjenrcFile {
-  readonly filePath = '.projenrc.ts';
-
-  constructor(project: Project) {
-    super(project);
-    project.defaultTask?.exec(`node ${this.filePath}`);
-  }
-}
-
-/** Stops projen managing ejected files before its cleanup would delete them as orphans, and hands them over writable. */
-function releaseEjected(outdir: string, ejected: readonly string[]) {
-  const manifestPath = join(outdir, '.projen', 'files.json');
-  if (ejected.length === 0 || !existsSync(manifestPath)) return;
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: string[] };
-  const remaining = manifest.files.filter((f) => !ejected.includes(f));
-  if (remaining.length === manifest.files.length) return;
-  chmodSync(manifestPath, 0o644);
-  writeFileSync(manifestPath, `${JSON.stringify({ ...manifest, files: remaining }, undefined, 2)}\n`);
-  for (const path of ejected) {
-    const absolute = join(outdir, path);
-    if (!existsSync(absolute)) continue;
-    const content = readFileSync(absolute, 'utf8');
-    chmodSync(absolute, 0o644);
-    writeFileSync(absolute, content.split('\n').filter((line) => !line.includes(MARKER)).join('\n'));
-  }
+function readSampleManifest(outdir: string): ReadonlySet<string> {
+  const path = join(outdir, SAMPLE_MANIFEST);
+  if (!existsSync(path)) return new Set();
+  return new Set((JSON.parse(readFileSync(path, 'utf8')) as { files?: string[] }).files ?? []);
 }
 
 /**
  * The project type of generated repositories: `.projenrc.ts` instantiates it with the options chosen at scaffold
- * time, and `npx projen` re-renders every managed file through the same render core as the CLI. Sample files (the
- * service, tfvars, README) are written only when absent; ejected files are left alone.
+ * time, and `npx projen` re-renders every managed file through the same render core as the CLI. Managed files are
+ * rewritten on every synth (and deleted once no version renders them); sample files are written once and then belong
+ * to the user; ejected files are handed over and never touched again.
  */
 export class Ec2OidcPipelineProject extends Project {
-  /** Paths of the files this project manages (rewritten on every synth). */
+  /** Paths of the files this project manages (rewritten on every synth), sorted. */
   readonly managedFiles: readonly string[];
+  /** Paths of the sample files (written once, then the user's), sorted. */
+  readonly sampleFiles: readonly string[];
+  /** Managed files handed over through the `eject` option, sorted. */
+  readonly ejectedFiles: readonly string[];
 
   constructor(options: Ec2OidcPipelineProjectOptions) {
-    const { outdir, ...pipelineOptions } = options;
-    let resolved;
-    try {
-      resolved = resolveOptions({ ...pipelineOptions });
-    } catch (error) {
-      if (error instanceof OptionsError) throw new Error(`Ec2OidcPipelineProject: ${error.message}`);
-      throw error;
-    }
-    super({ name: resolved.name, outdir: outdir ?? '.', projenrcJson: false, commitGenerated: true });
+    const { outdir, resolved } = resolve(options);
+    super({ name: resolved.name, outdir, projenrcJson: false, commitGenerated: true });
     new NodeProjenrc(this);
-
-    const files = renderResolved(resolved);
-    const known = new Set(files.filter((f) => f.owner === 'managed').map((f) => f.path));
-    const unknownEject = resolved.eject.filter((path) => !known.has(path));
-    if (unknownEject.length > 0) {
-      throw new Error(`Ec2OidcPipelineProject: "eject" names ${unknownEject.join(', ')}, which is not a managed file; see .projen/files.json`);
-    }
     // The render core owns .gitignore and .gitattributes, so they come out byte-identical from the CLI and from here.
     this.tryRemoveFile('.gitignore');
     this.tryRemoveFile('.gitattributes');
 
-    const ejected = new Set(resolved.eject);
+    const files = renderResolved(resolved);
+    const managed = files.filter((f) => f.owner === 'managed').map((f) => f.path);
+    const sample = files.filter((f) => f.owner === 'sample').map((f) => f.path);
+    const eject = planEject(resolved.eject, managed, sample, this.outdir);
+    if (eject.problems.length > 0) {
+      throw new Error(`Ec2OidcPipelineProject: "eject" cannot hand over ${eject.problems.join('; ')}`);
+    }
+
+    const ejected = new Set(eject.paths);
+    const offered = readSampleManifest(this.outdir);
     for (const file of files) {
       if (ejected.has(file.path)) continue;
       if (file.owner === 'managed') new RenderedManagedFile(this, file);
-      else new SampleFile(this, file.path, { contents: file.content });
+      else new RenderedSampleFile(this, file, offered.has(file.path));
     }
-    this.managedFiles = files.filter((f) => f.owner === 'managed' && !ejected.has(f.path)).map((f) => f.path);
-    this.ejectedFiles = [...ejected];
+    // `npx projen eject` leaves projen behind: no bookkeeping of ours either.
+    if (!this.ejected) new JsonFile(this, SAMPLE_MANIFEST, { obj: { files: sample }, committed: true });
+    this.managedFiles = managed.filter((path) => !ejected.has(path));
+    this.sampleFiles = sample;
+    this.ejectedFiles = eject.paths;
   }
-
-  private readonly ejectedFiles: readonly string[];
 
   preSynthesize(): void {
     super.preSynthesize();
+    // Before projen's cleanup, which would delete ejected files as orphans.
     releaseEjected(this.outdir, this.ejectedFiles);
   }
 }
