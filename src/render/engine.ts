@@ -6,7 +6,8 @@ export type Template = (data: object) => string;
 
 /** Quotes a value as an HCL literal; `${` and `%{` are escaped so user text is never interpolated by Terraform. */
 export function hclLiteral(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // A function replacement: in a replacement string `$$` means one `$`, which would undo the escape.
+  if (typeof value === 'string') return JSON.stringify(value).replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null || value === undefined) return 'null';
   if (Array.isArray(value)) return `[${value.map(hclLiteral).join(', ')}]`;
