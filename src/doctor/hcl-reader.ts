@@ -143,6 +143,7 @@ class Parser {
 
   private list(): HclValue | null {
     this.pos++;
+    if (this.peek().kind === 'ident' && (this.peek() as { text: string }).text === 'for') return null;
     const items: HclValue[] = [];
     for (;;) {
       this.skipNewlines();

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { actionlintRelease, actionPins } from '../../src/components/action-pins.js';
+import { resolveOptions } from '../../src/options/index.js';
+import { templateData } from '../../src/render/template-data.js';
+import { presetNames, presets, testGeneratorVersion, type PresetName } from '../support/presets.js';
+import { renderPreset } from '../support/render-preset.js';
+
+type Step = { uses?: string; run?: string; with?: Record<string, any>; if?: string; id?: string; env?: Record<string, string> };
+type Job = { if?: string; needs?: string | string[]; environment?: string; permissions?: Record<string, string>; 'runs-on': string; concurrency?: any; outputs?: any; steps: Step[] };
+type Workflow = { on: any; permissions: any; env?: Record<string, string>; jobs: Record<string, Job> };
+
+function rendered(preset: PresetName) {
+  const files = new Map(renderPreset(preset).map((f) => [f.path, f]));
+  const workflow = (name: string) => parseYaml(files.get(`.github/workflows/${name}`)!.content) as Workflow;
+  return { files, workflow, data: templateData(resolveOptions({ ...presets[preset] }), testGeneratorVersion) };
+}
+
+const usesOf = (job: Job, action: string) => job.steps.filter((s) => s.uses?.startsWith(`${action}@`));
+const runs = (job: Job) => job.steps.map((s) => s.run ?? '').join('\n');
+
+describe('action pins', () => {
+  it('are full commit SHAs with a release version', () => {
+    for (const pin of Object.values(actionPins)) {
+      expect(pin.sha, pin.action).toMatch(/^[0-9a-f]{40}$/);
+      expect(pin.version, pin.action).toMatch(/^v\d+\.\d+\.\d+$/);
+    }
+    expect(actionlintRelease.linuxAmd64Sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it.each(presetNames)('are the only way an action is used in preset %s, each with its version comment', (preset) => {
+    const { files } = rendered(preset);
+    const allowed = new Set(Object.values(actionPins).map((pin) => `${pin.action}@${pin.sha} # ${pin.version}`));
+    const used = [...files.values()].filter((f) => f.path.startsWith('.github/workflows/')).flatMap((f) => [...f.content.matchAll(/uses: (.*)$/gm)].map((m) => m[1]!));
+    expect(used.length).toBeGreaterThan(0);
+    for (const line of used) expect(allowed, line).toContain(line);
+  });
+});
+
+describe.each(presetNames)('preset %s', (preset) => {
+  const { files, workflow, data } = rendered(preset);
+
+  it('ci.yml: always on, read-only, no cloud access; tests the service, formats and validates Terraform, lints workflows and scripts', () => {
+    const ci = workflow('ci.yml');
+    expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push']);
+    expect(ci.on.push.branches).toEqual(['main']);
+    expect(ci.permissions).toEqual({});
+    for (const job of Object.values(ci.jobs)) {
+      expect(job.permissions).toEqual({ contents: 'read' });
+      expect(job.if).toBeUndefined();
+      expect(usesOf(job, 'aws-actions/configure-aws-credentials')).toEqual([]);
+    }
+    const service = ci.jobs.service!;
+    expect(usesOf(service, 'actions/setup-node')[0]?.with?.['node-version']).toBe(data.versions.node);
+    expect(runs(service)).toMatch(/npm ci\nnpm test\nnpm run build/);
+    const terraform = ci.jobs.terraform!;
+    expect(usesOf(terraform, 'hashicorp/setup-terraform')[0]?.with?.terraform_version).toBe(data.versions.terraformCli);
+    expect(runs(terraform)).toContain('terraform fmt -check -recursive');
+    for (const root of ['terraform/bootstrap', ...data.environments.map((e) => `terraform/environments/${e.name}`)]) expect(runs(terraform)).toContain(` ${root}`);
+    expect(runs(terraform)).toContain('init -backend=false');
+    const lint = ci.jobs.workflows!;
+    expect(lint.steps.find((s) => s.env?.ACTIONLINT_SHA256)?.env).toEqual({ ACTIONLINT_VERSION: actionlintRelease.version, ACTIONLINT_SHA256: actionlintRelease.linuxAmd64Sha256 });
+    expect(runs(lint)).toContain('sha256sum -c -');
+    expect(runs(lint)).not.toMatch(/\|\s*(ba)?sh\b/);
+    expect(runs(ci.jobs.scripts!)).toContain('shellcheck -s sh');
+  });
+
+  it('deploy.yml: the first environment builds once and deploys by digest; each later one promotes the same digest', () => {
+    const deploy = workflow('deploy.yml');
+    expect(deploy.on.push.branches).toEqual(['main']);
+    expect(deploy.on).toHaveProperty('workflow_dispatch');
+    expect(deploy.permissions).toEqual({});
+    expect(deploy.env?.IMAGE_REPOSITORY).toBe(`\${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`);
+    expect(Object.keys(deploy.jobs)).toEqual(data.environments.map((e) => `deploy-${e.name}`));
+    for (const env of data.environments) {
+      const job = deploy.jobs[`deploy-${env.name}`]!;
+      expect(job.environment).toBe(env.name);
+      expect(job.needs).toBe(env.previous ? `deploy-${env.previous}` : undefined);
+      expect(job.concurrency).toEqual({ group: `deploy-${env.name}`, 'cancel-in-progress': false });
+      expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+      expect(usesOf(job, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${env.deployRoleName}`);
+      expect(job.outputs).toEqual({ digest: '${{ steps.image.outputs.digest }}' });
+      expect(runs(job)).toContain(`sh scripts/deploy.sh --environment ${env.name} --image "$IMAGE_REPOSITORY@$DIGEST" --commit "$GITHUB_SHA"`);
+      const build = usesOf(job, 'docker/build-push-action');
+      if (env.isFirst) {
+        expect(job['runs-on']).toBe(data.architecture === 'arm64' ? 'ubuntu-24.04-arm' : 'ubuntu-24.04');
+        expect(build[0]?.with).toMatchObject({ context: 'service', platforms: data.dockerPlatform, 'build-args': 'APP_COMMIT=${{ github.sha }}', tags: '${{ env.IMAGE_REPOSITORY }}:${{ github.sha }}', push: true });
+        expect(usesOf(job, 'aws-actions/amazon-ecr-login')).toHaveLength(1);
+      } else {
+        expect(build).toEqual([]);
+        expect(job.steps.find((s) => s.id === 'image')?.env?.DIGEST).toBe(`\${{ needs.deploy-${env.previous}.outputs.digest }}`);
+      }
+    }
+  });
+
+  it('terraform.yml: plans each root with the read-only role; on main applies exactly the saved plan, in its environment', () => {
+    const tf = workflow('terraform.yml');
+    expect(Object.keys(tf.on).sort()).toEqual(['pull_request', 'push']);
+    expect(tf.on.pull_request.paths).toContain('terraform/**');
+    expect(tf.env?.STATE_BUCKET).toBe(`${data.stateBucketPrefix}\${{ vars.AWS_ACCOUNT_ID }}`);
+    for (const env of data.environments) {
+      const plan = tf.jobs[`plan-${env.name}`]!;
+      expect(plan.environment).toBeUndefined();
+      expect(usesOf(plan, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${data.plan.roleName}`);
+      expect(runs(plan)).toContain('terraform init -input=false -backend-config="bucket=$STATE_BUCKET"');
+      expect(runs(plan)).toContain('terraform plan -input=false -lock=false -detailed-exitcode -out=tfplan');
+      expect(runs(plan)).toContain('$GITHUB_STEP_SUMMARY');
+      expect(usesOf(plan, 'actions/upload-artifact')[0]?.with).toMatchObject({ name: `tfplan-${env.name}`, 'include-hidden-files': true, 'if-no-files-found': 'error' });
+
+      const apply = tf.jobs[`apply-${env.name}`]!;
+      expect(apply.environment).toBe(env.name);
+      expect(apply.needs).toEqual(env.previous ? [`plan-${env.name}`, `apply-${env.previous}`] : `plan-${env.name}`);
+      expect(apply.if).toContain("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+      expect(usesOf(apply, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${env.infraRoleName}`);
+      expect(usesOf(apply, 'actions/download-artifact')[0]?.with).toEqual({ name: `tfplan-${env.name}`, path: `terraform/environments/${env.name}` });
+      expect(runs(apply)).toContain('terraform init -input=false -lockfile=readonly');
+      expect(runs(apply)).toContain('terraform apply -input=false tfplan');
+    }
+  });
+
+  it('each workflow header says how it is switched on and which role each job assumes with which subject', () => {
+    for (const name of ['deploy.yml', 'terraform.yml']) {
+      const text = files.get(`.github/workflows/${name}`)!.content;
+      const header = text.slice(0, text.indexOf('\nname:'));
+      expect(header, name).toContain(`${data.pipelineEnabledVariable} is 'true'`);
+      for (const env of data.environments) {
+        expect(header, name).toContain(name === 'deploy.yml' ? env.deployRoleName : env.infraRoleName);
+        expect(header, name).toContain(env.subject);
+      }
+    }
+    expect(files.get('.github/workflows/terraform.yml')!.content).toContain(`They assume ${data.plan.roleName}`);
+  });
+
+  it('dependabot.yml: actions, npm (service and root), docker, and the Terraform roots', () => {
+    const dependabot = parseYaml(files.get('.github/dependabot.yml')!.content) as { version: number; updates: { 'package-ecosystem': string; directory?: string; directories?: string[] }[] };
+    expect(dependabot.version).toBe(2);
+    expect(dependabot.updates.map((u) => [u['package-ecosystem'], u.directory ?? u.directories])).toEqual([
+      ['github-actions', '/'],
+      ['npm', '/service'],
+      ['npm', '/'],
+      ['docker', '/service'],
+      ['terraform', ['/terraform/bootstrap', ...data.environments.map((e) => `/terraform/environments/${e.name}`)]],
+    ]);
+    for (const update of dependabot.updates) expect(update).toHaveProperty('schedule.interval', 'weekly');
+  });
+});
