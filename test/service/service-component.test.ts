@@ -21,6 +21,7 @@ const expectedFiles = [
   'src/server.ts',
   'test/config.test.ts',
   'test/docs.test.ts',
+  'test/errors.test.ts',
   'test/health.test.ts',
   'test/items.test.ts',
   'test/test-app.ts',
