@@ -106,14 +106,26 @@ function refSubjects(events: Map<string, JsonObject>, refGuard: string | null): 
   return subjects;
 }
 
-/** Combinations of a literal matrix (`{ env: [a, b] }` → `[{ env: a }, { env: b }]`); one empty one otherwise. */
+const isScalar = (value: Json) => value === null || typeof value !== 'object';
+
+/**
+ * Combinations of a literal matrix: `{ env: [a, b] }` → `[{ env: a }, { env: b }]`, or an `include`-only list.
+ * Anything else (expressions, include/exclude mixed with keys) gives one empty combination, so `${{ matrix.* }}`
+ * stays unresolved and is reported rather than guessed.
+ */
 function matrixCombinations(strategy: Json | undefined): Record<string, string>[] {
   const matrix = isObject(strategy) ? strategy.matrix : undefined;
   if (!isObject(matrix)) return [{}];
+  const { include, exclude, ...keys } = matrix;
+  if (Object.keys(keys).length === 0) {
+    if (!Array.isArray(include) || exclude !== undefined) return [{}];
+    if (!include.every((entry) => isObject(entry) && Object.values(entry).every(isScalar))) return [{}];
+    return include.map((entry) => Object.fromEntries(Object.entries(entry as JsonObject).map(([k, v]) => [k, String(v)])));
+  }
+  if (include !== undefined || exclude !== undefined) return [{}];
   let combos: Record<string, string>[] = [{}];
-  for (const [key, values] of Object.entries(matrix)) {
-    if (key === 'include' || key === 'exclude') continue;
-    if (!Array.isArray(values) || values.some((v) => isObject(v) || Array.isArray(v))) return [{}];
+  for (const [key, values] of Object.entries(keys)) {
+    if (!Array.isArray(values) || !values.every(isScalar)) return [{}];
     combos = combos.flatMap((combo) => values.map((value) => ({ ...combo, [key]: String(value) })));
   }
   return combos;

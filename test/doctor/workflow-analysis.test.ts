@@ -58,6 +58,13 @@ describe('the OIDC subject a job presents', () => {
     ]);
   });
 
+  it('expands an include-only matrix, and leaves a matrix it cannot enumerate unresolved', () => {
+    const include = workflow('  push:\n    branches: [main]', '    strategy:\n      matrix:\n        include: [{ env: staging }, { env: production }]\n    environment: ${{ matrix.env }}');
+    expect(analyzeWorkflow('w.yml', include).jobs.map((j) => j.environment)).toEqual(['staging', 'production']);
+    const mixed = workflow('  push:\n    branches: [main]', '    strategy:\n      matrix:\n        env: [staging]\n        exclude: [{ env: staging }]\n    environment: ${{ matrix.env }}');
+    expect(analyzeWorkflow('w.yml', mixed).jobs.map((j) => j.unresolvedEnvironment)).toEqual(['${{ matrix.env }}']);
+  });
+
   it('leaves an environment it cannot evaluate unresolved', () => {
     const jobs = analyzeWorkflow('.github/workflows/w.yml', workflow('  push:', '    environment: ${{ inputs.target }}')).jobs;
     expect(jobs[0]).toMatchObject({ environment: null, unresolvedEnvironment: '${{ inputs.target }}' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { actionlintRelease, actionPins } from '../../src/components/action-pins.js';
+import { scriptsComponent } from '../../src/components/scripts.js';
 import { resolveOptions } from '../../src/options/index.js';
 import { templateData } from '../../src/render/template-data.js';
 import { presetNames, presets, testGeneratorVersion, type PresetName } from '../support/presets.js';
@@ -91,6 +92,14 @@ describe.each(presetNames)('preset %s', (preset) => {
         expect(job.steps.find((s) => s.id === 'image')?.env?.DIGEST).toBe(`\${{ needs.deploy-${env.previous}.outputs.digest }}`);
       }
     }
+  });
+
+  it("deploy.yml passes scripts/deploy.sh an image reference the script's own check accepts", () => {
+    // GIVEN the image the deploy step builds from IMAGE_REPOSITORY, for some account and digest
+    const image = `${workflow('deploy.yml').env!.IMAGE_REPOSITORY!.replace('${{ vars.AWS_ACCOUNT_ID }}', '123456789012')}@sha256:${'a'.repeat(64)}`;
+    // WHEN / THEN: the pattern scripts/deploy.sh validates --image with (a POSIX ERE that JavaScript reads alike)
+    const { imagePattern } = scriptsComponent.data!(data) as { imagePattern: string };
+    expect(image).toMatch(new RegExp(imagePattern));
   });
 
   it('terraform.yml: plans each root with the read-only role; on main applies exactly the saved plan, in its environment', () => {
