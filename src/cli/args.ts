@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { optionTable, type AnyOptionDefinition, type PipelineOptions } from '../options/index.js';
+import { reviewerProblem, type GithubArgs } from '../github/github-args.js';
+import { optionTable, validateAwsAccountId, validateGithubOwner, type AnyOptionDefinition, type PipelineOptions } from '../options/index.js';
 
 type RawOptions = Partial<Record<keyof PipelineOptions, unknown>>;
 
@@ -14,6 +15,38 @@ export const cliFlags = [
   { flag: 'version', short: 'v', description: 'print the version' },
 ] as const;
 
+/** Flags of `--create-github-repo`: they configure the GitHub repository, not what is rendered. */
+export const githubFlags = [
+  {
+    flag: 'create-github-repo',
+    kind: 'boolean',
+    description: 'create the GitHub repository, push the scaffold, configure environments, variables and branch protection',
+  },
+  { flag: 'private', kind: 'boolean', description: 'with --create-github-repo: a private repository (the default)' },
+  { flag: 'public', kind: 'boolean', description: 'with --create-github-repo: a public repository' },
+  {
+    flag: 'github-org',
+    kind: 'string',
+    placeholder: 'ORG',
+    description: "with --create-github-repo: the organization that owns it (default: the token's user)",
+    validate: validateGithubOwner,
+  },
+  {
+    flag: 'reviewers',
+    kind: 'list',
+    placeholder: 'a,b',
+    description: 'with --create-github-repo: required reviewers of every environment (users, or org/team)',
+    validate: reviewerProblem,
+  },
+  {
+    flag: 'aws-account-id',
+    kind: 'string',
+    placeholder: 'ID',
+    description: 'with --create-github-repo: the AWS_ACCOUNT_ID repository variable (12 digits)',
+    validate: validateAwsAccountId,
+  },
+] as const;
+
 export interface ParsedArgs {
   readonly command: 'scaffold' | 'doctor';
   readonly directory?: string;
@@ -26,6 +59,8 @@ export interface ParsedArgs {
   readonly force: boolean;
   readonly help: boolean;
   readonly version: boolean;
+  /** Set with `--create-github-repo`, validated. */
+  readonly github?: GithubArgs;
 }
 
 /** A mistake in how the CLI was called: reported in one line, exit code 2. */
@@ -37,6 +72,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const row of rows()) options[row.flag!] = { type: 'string' };
   for (const f of cliFlags) options[f.flag] = { type: 'boolean', ...('short' in f ? { short: f.short } : {}) };
+  for (const f of githubFlags) options[f.flag] = { type: f.kind === 'boolean' ? 'boolean' : 'string' };
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
@@ -66,6 +102,32 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     force: values.force === true,
     help: values.help === true,
     version: values.version === true,
+    github: githubArgs(values),
+  };
+}
+
+/** Reads and validates the GitHub flags; each problem is one line naming the flag. */
+function githubArgs(values: Record<string, string | boolean | undefined>): GithubArgs | undefined {
+  const given = githubFlags.filter((f) => values[f.flag] !== undefined && f.flag !== 'create-github-repo');
+  if (values['create-github-repo'] !== true) {
+    if (given.length > 0) throw new UsageError(`--${given[0]!.flag} only applies with --create-github-repo`);
+    return undefined;
+  }
+  if (values.private === true && values.public === true) throw new UsageError('--private and --public exclude each other; private is the default');
+  const read: Record<string, string | readonly string[]> = {};
+  for (const f of githubFlags) {
+    const raw = values[f.flag];
+    if (!('validate' in f) || typeof raw !== 'string') continue;
+    const value = f.kind === 'list' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw.trim();
+    const verdict = (f.validate as (v: typeof value) => true | string)(value);
+    if (verdict !== true) throw new UsageError(`--${f.flag}: ${verdict}`);
+    read[f.flag] = value;
+  }
+  return {
+    visibility: values.public === true ? 'public' : 'private',
+    org: read['github-org'] as string | undefined,
+    reviewers: (read.reviewers as readonly string[] | undefined) ?? [],
+    awsAccountId: read['aws-account-id'] as string | undefined,
   };
 }
 
@@ -73,6 +135,7 @@ export function helpText(): string {
   const flagLines = [
     ...rows().map((row) => [`--${row.flag} ${row.placeholder ?? 'V'}`, row.description] as const),
     ...cliFlags.map((f) => [`${'short' in f ? `-${f.short}, ` : ''}--${f.flag}`, f.description] as const),
+    ...githubFlags.map((f) => [`--${f.flag}${'placeholder' in f ? ` ${f.placeholder}` : ''}`, f.description] as const),
   ];
   const width = Math.max(...flagLines.map(([left]) => left.length)) + 2;
   return [
@@ -89,5 +152,9 @@ export function helpText(): string {
     '',
     'Interactive runs ask for what flags did not give; with --yes, or without a terminal, defaults are used and a',
     'missing required value is an error. Exit codes: 0 done, 1 failed, 2 bad input.',
+    '',
+    'GitHub (--create-github-repo): the token comes from GH_TOKEN, then GITHUB_TOKEN, then `gh auth token`; the API from',
+    'GITHUB_API_URL (GitHub Enterprise Server), else https://api.github.com. A classic token needs the scopes repo and',
+    'workflow (and read:org for team reviewers). Running the same command again resumes after a failure.',
   ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { GithubError } from '../github/github-error.js';
 import { OptionsError, describeForCli } from '../options/index.js';
 import { packageVersion } from '../render/templates-dir.js';
 import { helpText, parseCliArgs, UsageError } from './args.js';
@@ -28,6 +29,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (error instanceof UsageError) {
       io.err(`create-ec2-oidc-pipeline: ${error.message}`);
       return 2;
+    }
+    if (error instanceof GithubError) {
+      io.err(`create-ec2-oidc-pipeline: GitHub: ${error.message}`);
+      return 1;
     }
     if (isPromptAbort(error)) {
       io.err('create-ec2-oidc-pipeline: cancelled; nothing was written');

@@ -1,15 +1,36 @@
 import type { ResolvedOptions } from '../options/index.js';
 
+/** The GitHub repository --create-github-repo created and configured. */
+export interface CreatedRepository {
+  readonly url: string;
+  /** `--repo` argument for gh: OWNER/REPO, or HOST/OWNER/REPO on GitHub Enterprise Server. */
+  readonly repoArgument: string;
+  /** How to set AWS_ACCOUNT_ID, when --aws-account-id did not. */
+  readonly accountIdCommand?: string;
+}
+
 /** The short list printed after a scaffold; docs/runbook.md in the generated repo has the long one. */
-export function nextSteps(options: ResolvedOptions, where: string): string {
+export function nextSteps(options: ResolvedOptions, where: string, github?: CreatedRepository): string {
   const first = options.environments[0];
-  return [
+  const head = [
     '',
-    `Created ${options.name} in ${where}. The pipeline is disabled until you enable it.`,
+    `Created ${options.name} in ${where}${github ? ` and pushed it to ${github.url}` : ''}. The pipeline is disabled until you enable it.`,
     '',
     'Next steps (docs/runbook.md has the details):',
     `  1. Bootstrap, once, with admin credentials:  terraform -chdir=${where}/terraform/bootstrap init && terraform -chdir=${where}/terraform/bootstrap apply`,
     `  2. Apply each environment, e.g. ${first}:        see "First apply" in docs/runbook.md (backend bucket from the bootstrap output)`,
+  ];
+  if (github) {
+    return [
+      ...head,
+      `  3. The GitHub environments (${options.environments.join(', ')}), variables and branch protection are set.`,
+      ...(github.accountIdCommand ? [`     Set the account id:  ${github.accountIdCommand}`] : []),
+      '     Then enable the pipeline:',
+      `       gh variable set PIPELINE_ENABLED --body true --repo ${github.repoArgument}`,
+    ].join('\n');
+  }
+  return [
+    ...head,
     `  3. Push to github.com/${options.githubOwner}/${options.githubRepo}, create the GitHub environments (${options.environments.join(', ')}),`,
     '     set the variables AWS_ACCOUNT_ID and AWS_REGION, then enable the pipeline:',
     `       gh variable set PIPELINE_ENABLED --body true --repo ${options.githubOwner}/${options.githubRepo}`,
