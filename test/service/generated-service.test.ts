@@ -44,6 +44,30 @@ async function waitForHealth(server: Server): Promise<void> {
   }
 }
 
+interface LogLine {
+  readonly reqId?: string;
+  readonly msg: string;
+}
+
+/** The service's stdout as JSON lines (every line must parse). */
+const logLines = (server: Server): LogLine[] =>
+  server
+    .stdout()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as LogLine);
+
+/** Logs are written asynchronously: wait until they say what we expect. */
+async function waitForLog(server: Server, wanted: (lines: LogLine[]) => boolean, what: string): Promise<LogLine[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const lines = logLines(server);
+    if (wanted(lines)) return lines;
+    if (Date.now() > deadline) throw new Error(`the log never showed ${what}:\n${server.stdout()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms).unref())]);
 }
@@ -170,18 +194,25 @@ describe('the generated service (default preset)', () => {
       // GIVEN a request with an x-request-id
       await postJson(server, '/items', { name: 'logged', price: 1 }, { 'x-request-id': 'contract-test-42' });
 
-      // THEN stdout is JSON lines and the request's lines carry its id
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const lines = server.stdout().trim().split('\n').map((line) => JSON.parse(line) as { reqId?: string; msg: string });
-      expect(lines.filter((line) => line.reqId === 'contract-test-42').map((line) => line.msg)).toEqual(['incoming request', 'request completed']);
+      // THEN stdout is JSON lines, and the request is logged when received and when completed, with its id
+      const ofRequest = (lines: LogLine[]) => lines.filter((line) => line.reqId === 'contract-test-42').map((line) => line.msg);
+      const lines = await waitForLog(server, (all) => ofRequest(all).length >= 2, 'both lines of the request');
+      expect(ofRequest(lines)).toEqual(['incoming request', 'request completed']);
     });
 
     it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
-      // GIVEN a request whose body is still arriving
+      // GIVEN a request the service has received, whose body is still arriving
       const body = JSON.stringify({ name: 'in-flight', price: 1 });
+      let finishBody = () => {};
       const responded = new Promise<{ status: number; text: string }>((resolve, reject) => {
         const req = request(
-          { host: '127.0.0.1', port: server.port, path: '/items', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path: '/items',
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': 'in-flight-1' },
+          },
           (res) => {
             let text = '';
             res.on('data', (chunk) => (text += chunk));
@@ -190,18 +221,20 @@ describe('the generated service (default preset)', () => {
         );
         req.on('error', reject);
         req.write(body.slice(0, 5));
-        setTimeout(() => req.end(body.slice(5)), 500);
+        finishBody = () => req.end(body.slice(5));
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitForLog(server, (lines) => lines.some((line) => line.reqId === 'in-flight-1'), 'the in-flight request arrive');
 
-      // WHEN the service is told to stop while that request is open
+      // WHEN the service is told to stop while that request is open, and the body completes afterwards
       server.child.kill('SIGTERM');
+      await waitForLog(server, (lines) => lines.some((line) => line.msg.startsWith('shutting down')), 'the shutdown start');
+      finishBody();
 
       // THEN the request still completes, and the process exits 0 within a few seconds, having said so
       const response = await withTimeout(responded, 5_000, 'the in-flight request');
       expect(response.status, response.text).toBe(201);
       expect(await withTimeout(server.exited, 5_000, 'the shutdown')).toBe(0);
-      expect(server.stdout().trim().split('\n').at(-1)).toContain('"msg":"stopped"');
+      expect(logLines(server).at(-1)?.msg).toBe('stopped');
     });
   });
 
