@@ -1,4 +1,5 @@
-import { ProjenrcFile, type Project } from 'projen';
+import type { Project } from 'projen/lib/project.js';
+import { ProjenrcFile } from 'projen/lib/projenrc.js';
 
 /**
  * `.projenrc.ts` run by Node's own type stripping (Node >= 22.18): no ts-node start-up and no type-check, so a warm

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JsonFile, Project } from 'projen';
+// Deep imports: projen's index loads every project type (~300 ms of each synth); the version is pinned exactly.
+import { JsonFile } from 'projen/lib/json.js';
+import { Project } from 'projen/lib/project.js';
 import { OptionsError, resolveOptions, type PipelineOptions, type ResolvedOptions } from '../options/index.js';
 import { SAMPLE_MANIFEST } from '../render/projen-bookkeeping.js';
 import { renderResolved } from '../render/render.js';

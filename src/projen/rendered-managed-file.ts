@@ -1,4 +1,5 @@
-import { FileBase, type IResolver, type Project } from 'projen';
+import { FileBase, type IResolver } from 'projen/lib/file.js';
+import type { Project } from 'projen/lib/project.js';
 import type { RenderedFile } from '../render/rendered-file.js';
 import { removeMarker } from './eject.js';
 

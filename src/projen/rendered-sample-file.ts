@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Component, type Project } from 'projen';
+import { Component } from 'projen/lib/component.js';
+import type { Project } from 'projen/lib/project.js';
 import type { RenderedFile } from '../render/rendered-file.js';
 
 /**

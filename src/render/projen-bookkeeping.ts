@@ -14,7 +14,8 @@ export const SAMPLE_MANIFEST = '.projen/samples.json';
  */
 export function projenBookkeeping(files: readonly RenderedFile[]): RenderedFile[] {
   const projenFiles = ['.projen/deps.json', '.projen/files.json', SAMPLE_MANIFEST, '.projen/tasks.json'];
-  const managed = [...files.filter((f) => f.owner === 'managed').map((f) => f.path), ...projenFiles].sort();
+  // projen orders its file list with localeCompare (README.md after outputs.tf), not by code unit.
+  const managed = [...files.filter((f) => f.owner === 'managed').map((f) => f.path), ...projenFiles].sort((a, b) => a.localeCompare(b));
   const samples = files.filter((f) => f.owner === 'sample').map((f) => f.path).sort();
   const json = (value: object) => `${JSON.stringify({ ...value, '//': MARKER }, undefined, 2)}\n`;
   const task = (name: string, description: string, extra: object = {}) => ({ name, description, ...extra });
