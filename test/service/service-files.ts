@@ -14,7 +14,8 @@ export function serviceFiles(preset: PresetName): RenderedFile[] {
 
 /** Writes a preset's service into a new temporary directory (nothing is cached in the repository tree). */
 export function writeService(preset: PresetName): string {
-  return writeFiles(tempDir(`ec2-oidc-service-${preset}-`), serviceFiles(preset));
+  const files = serviceFiles(preset);
+  return writeFiles(tempDir(`ec2-oidc-service-${preset}-`), files);
 }
 
 export interface RunResult {
