@@ -182,3 +182,36 @@ export function renderVariant(name: TerraformVariant): RenderedFile[] {
 export function environmentsOf(name: TerraformVariant): string[] {
   return [...resolveOptions({ ...terraformVariants[name] }).environments];
 }
+
+/**
+ * Aims a written repository at a local AWS (moto) without touching its templates: `*_override.tf` files give every
+ * root path-style S3 addressing (moto answers on one host name) and the environment roots a local backend (the state
+ * bucket's backend is tested by `validate`; moto cannot stand in for the backend's own credentials chain and lock files
+ * reliably). The endpoint itself comes from AWS_ENDPOINT_URL in the environment, which provider 5.100 honours.
+ */
+export function prepareForMoto(repo: string, environments: readonly string[]): string[] {
+  const roots = terraformRoots(repo, environments);
+  for (const root of roots) {
+    addFile(root, 'moto_provider_override.tf', 'provider "aws" {\n  s3_use_path_style = true\n}\n');
+  }
+  for (const root of roots.slice(1)) addFile(root, 'moto_backend_override.tf', 'terraform {\n  backend "local" {}\n}\n');
+  return roots;
+}
+
+/** `terraform init` + `apply` of each root in order (bootstrap first), against the AWS the environment points at. */
+export async function applyRoots(
+  roots: readonly string[],
+  env: Record<string, string>,
+  bootstrapArgs: readonly string[] = [],
+): Promise<void> {
+  for (const [i, root] of roots.entries()) {
+    await terraform(root, ['init', '-input=false'], { env });
+    await terraform(root, ['apply', '-auto-approve', '-input=false', ...(i === 0 ? bootstrapArgs : [])], { env });
+  }
+}
+
+/** `terraform output -json` of a root, as plain values. */
+export async function outputs(root: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+  const run = await terraform(root, ['output', '-json'], { env });
+  return Object.fromEntries(Object.entries(JSON.parse(run.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+}

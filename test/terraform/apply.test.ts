@@ -1,0 +1,88 @@
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { startMoto } from '../support/moto.js';
+import { presetNames, presets } from '../support/presets.js';
+import { tempDir, writeFiles } from '../support/render-preset.js';
+import {
+  applyRoots,
+  environmentsOf,
+  outputs,
+  prepareForMoto,
+  renderVariant,
+  requireTerraform,
+  terraform,
+} from '../support/terraform.js';
+import { requireTool } from '../support/tools.js';
+
+// What this proves and what it cannot: every resource the templates declare is created by the real AWS provider
+// (5.100) against moto 5.2.1 — S3 bucket and its settings, IAM OIDC provider, roles and policies, instance profile, ECR
+// repository and lifecycle policy, security group and rules, SSM document and parameter, EC2 instance — and
+// re-planned clean. moto does not enforce IAM, allowedPattern or bucket policies (test/iam evaluates the policies),
+// and the environment roots use a local backend here (the S3 backend block is checked by `terraform validate`).
+// The S3 lifecycle configuration alone costs ~1 minute: the provider waits for it to read back consistently.
+
+async function aws(env: Record<string, string>, args: string[]): Promise<unknown> {
+  const { stdout } = await execa('aws', [...args, '--output', 'json'], { env, stdin: 'ignore' });
+  return JSON.parse(stdout) as unknown;
+}
+
+describe('Terraform apply against a local AWS (moto)', () => {
+  requireTerraform();
+  requireTool('aws', 'pip install awscli');
+
+  it.concurrent.each(presetNames)(
+    'preset %s: applies bootstrap then each environment, re-plans with no changes, and destroys',
+    async (preset) => {
+      // GIVEN the rendered preset aimed at its own moto server, in the preset's region
+      const region = presets[preset].region ?? 'us-east-1';
+      const moto = await startMoto({ region });
+      try {
+        const environments = environmentsOf(preset);
+        const roots = prepareForMoto(writeFiles(tempDir(`tf-apply-${preset}-`), renderVariant(preset)), environments);
+
+        // WHEN the bootstrap root and then every environment root are applied, in promotion order
+        await applyRoots(roots, moto.env);
+
+        // THEN the outputs name what the workflows and scripts rely on
+        const bootstrap = await outputs(roots[0]!, moto.env);
+        expect(bootstrap.state_bucket_name).toBe(`${presets[preset].name}-tfstate-123456789012`);
+        expect(bootstrap.plan_role_arn).toBe(`arn:aws:iam::123456789012:role/${presets[preset].name}-plan`);
+        for (const [i, environment] of environments.entries()) {
+          const out = await outputs(roots[i + 1]!, moto.env);
+          expect(out.deploy_role_arn).toBe(`arn:aws:iam::123456789012:role/${presets[preset].name}-${environment}-deploy`);
+          expect(out.ssm_document_name).toBe(`${presets[preset].name}-${environment}-deploy`);
+          // AND the instance really runs with IMDSv2 only, hop limit 2, an encrypted gp3 root volume, and the tags the
+          // deploy role's conditions match
+          const described = (await aws(moto.env, ['ec2', 'describe-instances', '--instance-ids', String(out.instance_id)])) as {
+            Reservations: { Instances: { MetadataOptions: Record<string, unknown>; Tags: { Key: string; Value: string }[] }[] }[];
+          };
+          const instance = described.Reservations[0]!.Instances[0]!;
+          expect(instance.MetadataOptions).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 2, HttpEndpoint: 'enabled' });
+          expect(instance.Tags).toEqual(expect.arrayContaining([{ Key: 'App', Value: presets[preset].name }, { Key: 'Environment', Value: environment }]));
+          const volumes = (await aws(moto.env, ['ec2', 'describe-volumes', '--filters', `Name=attachment.instance-id,Values=${String(out.instance_id)}`])) as {
+            Volumes: { Encrypted: boolean; VolumeType: string; Size: number }[];
+          };
+          expect(volumes.Volumes).toEqual([expect.objectContaining({ Encrypted: true, VolumeType: 'gp3', Size: 20 })]);
+        }
+
+        // AND a second plan of every root finds nothing to change (exit code 0; 2 would mean a perpetual diff)
+        for (const root of roots) {
+          const plan = await terraform(root, ['plan', '-detailed-exitcode', '-input=false'], { env: moto.env, okExitCodes: [0, 2] });
+          expect(plan.exitCode, `${root}:\n${plan.stdout}`).toBe(0);
+        }
+
+        // AND everything is destroyed: environments in reverse order, then the bootstrap
+        for (const root of [...roots.slice(1).reverse(), roots[0]!]) {
+          await terraform(root, ['destroy', '-auto-approve', '-input=false'], { env: moto.env });
+        }
+        const roles = (await aws(moto.env, ['iam', 'list-roles'])) as { Roles: { RoleName: string }[] };
+        expect(roles.Roles.map((role) => role.RoleName).filter((name) => name.startsWith(presets[preset].name))).toEqual([]);
+        const buckets = (await aws(moto.env, ['s3api', 'list-buckets'])) as { Buckets: unknown[] };
+        expect(buckets.Buckets).toEqual([]);
+      } finally {
+        await moto.stop();
+      }
+    },
+    900_000,
+  );
+});
