@@ -10,16 +10,22 @@ interface Job {
 
 /**
  * The status checks branch protection requires: the check of the `ci` job of the generated ci.yml (its `name`, or
- * its id), or, without such a job, every job that is not a matrix. A required check that never reports blocks every
+ * its id), or, without such a job, every job whose check name is fixed. A required check that never reports blocks every
  * merge, so the names come from the rendered workflow rather than from a constant.
  */
 export function requiredChecks(files: readonly RenderedFile[]): string[] {
-  const ci = files.find((file) => file.path === ciWorkflowPath);
-  if (!ci) return [];
-  const jobs = ((parse(ci.content) as { jobs?: Record<string, Job> } | null)?.jobs ?? {}) as Record<string, Job>;
-  const checkName = (id: string, job: Job) => (typeof job.name === 'string' && !job.name.includes('${{') ? job.name : id);
-  if (jobs.ci) return [checkName('ci', jobs.ci)];
+  const workflow = files.find((file) => file.path === ciWorkflowPath);
+  if (!workflow) return [];
+  const jobs = ((parse(workflow.content) as { jobs?: Record<string, Job> } | null)?.jobs ?? {}) as Record<string, Job>;
+  // A matrix job reports one check per combination, a computed name is known only at run time: neither is fixed.
+  const fixedName = (id: string, job: Job | null): string | undefined => {
+    if (!job || job.strategy?.matrix) return undefined;
+    if (typeof job.name !== 'string') return id;
+    return job.name.includes('${{') ? undefined : job.name;
+  };
+  const ci = fixedName('ci', jobs.ci ?? null);
+  if (jobs.ci && ci) return [ci];
   return Object.entries(jobs)
-    .filter(([, job]) => !job?.strategy?.matrix)
-    .map(([id, job]) => checkName(id, job ?? {}));
+    .map(([id, job]) => fixedName(id, job))
+    .filter((name): name is string => name !== undefined);
 }

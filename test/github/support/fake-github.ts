@@ -231,7 +231,7 @@ export class FakeGithub {
       const auth = req.headers.authorization ?? '';
       if (auth !== `token ${this.options.token}` && auth !== `Bearer ${this.options.token}`) throw new HttpError(401, 'Bad credentials');
       if (injection && !injection.afterApply) throw new HttpError(injection.status, injection.message ?? 'Injected failure', {});
-      [status, payload] = this.route(method, url.pathname, url.searchParams, body);
+      [status, payload] = this.route(method, url.pathname, body);
       if (injection?.afterApply) throw new HttpError(injection.status, injection.message ?? 'Injected failure after applying');
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
@@ -244,7 +244,7 @@ export class FakeGithub {
     res.end(status === 204 || payload === undefined ? undefined : JSON.stringify(payload));
   }
 
-  private route(method: string, pathname: string, query: URLSearchParams, body: Record<string, unknown> | undefined): [number, unknown] {
+  private route(method: string, pathname: string, body: Record<string, unknown> | undefined): [number, unknown] {
     const m = (pattern: RegExp) => {
       const match = pattern.exec(pathname);
       return match ? match.slice(1).map((part) => decodeURIComponent(part)) : undefined;
