@@ -12,8 +12,26 @@ import { optionsErrorMessage } from './options-error-message.js';
 import { RenderedManagedFile } from './rendered-managed-file.js';
 import { RenderedSampleFile } from './rendered-sample-file.js';
 
-/** Options of `Ec2OidcPipelineProject`: the CLI's option table (`PipelineOptions`), plus where the repository is. */
+/**
+ * Options of `Ec2OidcPipelineProject`: the CLI's option table (`PipelineOptions`), plus where the repository is. Every
+ * other option's default is the CLI's; the three below have none here.
+ */
 export interface Ec2OidcPipelineProjectOptions extends PipelineOptions {
+  /**
+   * Service name: names the AWS resources, IAM roles, tags and the container.
+   * @default - none: required. Never guessed from the directory, so renaming a checkout renames nothing in AWS.
+   */
+  readonly name: string;
+  /**
+   * GitHub user or organization that owns the repository; part of every OIDC trust subject.
+   * @default - none: required. Never read from the git remote, so a fork's synth cannot retarget the trust policies.
+   */
+  readonly githubOwner: string;
+  /**
+   * GitHub repository name; part of every OIDC trust subject.
+   * @default - none: required (see `githubOwner`).
+   */
+  readonly githubRepo: string;
   /**
    * The repository's root directory.
    * @default "."

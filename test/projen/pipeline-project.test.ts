@@ -126,8 +126,16 @@ describe('Ec2OidcPipelineProject', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/"region" "mars-1" is not an AWS region id/);
-    expect(message).toMatch(/"environments" "Prod" is not a usable environment name/);
+    expect(message).toMatch(/"region": "mars-1" is not an AWS region id/);
+    expect(message).toMatch(/"environments": "Prod" is not a usable environment name/);
+    expect(message).not.toMatch(/"name"/);
+  });
+
+  it('takes no default from the directory or the git remote: name and the GitHub repository are required', () => {
+    // GIVEN options without name and githubOwner, in a directory whose name would be a valid service name
+    const outdir = tempDir('projen-required-');
+    // WHEN / THEN both are reported as required, with an example
+    expect(() => new Ec2OidcPipelineProject({ githubRepo: 'demo', outdir } as PipelineOptions)).toThrow(/"name" is required, e\.g\. "my-service"\n\s+"githubOwner" is required/);
   });
 
   it.each([
