@@ -135,7 +135,7 @@ describe('Ec2OidcPipelineProject', () => {
     // GIVEN options without name and githubOwner, in a directory whose name would be a valid service name
     const outdir = tempDir('projen-required-');
     // WHEN / THEN both are reported as required, with an example
-    expect(() => new Ec2OidcPipelineProject({ githubRepo: 'demo', outdir } as PipelineOptions)).toThrow(/"name" is required, e\.g\. "my-service"\n\s+"githubOwner" is required/);
+    expect(() => new Ec2OidcPipelineProject({ githubRepo: 'demo', outdir } as unknown as PipelineOptions)).toThrow(/"name" is required, e\.g\. "my-service"\n\s+"githubOwner" is required/);
   });
 
   it.each([
