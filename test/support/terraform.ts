@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
-import { resolveOptions, type PipelineOptions } from '../../src/options/index.js';
+import { resolveOptions, type PipelineOptions, type ResolvedOptions } from '../../src/options/index.js';
 import { renderRepository } from '../../src/render/render-repository.js';
 import type { RenderedFile } from '../../src/render/rendered-file.js';
 import { presets, testGeneratorVersion } from './presets.js';
@@ -179,8 +179,13 @@ export function renderVariant(name: TerraformVariant): RenderedFile[] {
   return renderRepository(resolveOptions({ ...terraformVariants[name] }), { generatorVersion: testGeneratorVersion });
 }
 
+/** A variant's options with every default applied (region, environments, …). */
+export function resolvedVariant(name: TerraformVariant): ResolvedOptions {
+  return resolveOptions({ ...terraformVariants[name] });
+}
+
 export function environmentsOf(name: TerraformVariant): string[] {
-  return [...resolveOptions({ ...terraformVariants[name] }).environments];
+  return [...resolvedVariant(name).environments];
 }
 
 /**

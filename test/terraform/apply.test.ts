@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { startMoto } from '../support/moto.js';
-import { presetNames, presets } from '../support/presets.js';
+import { presetNames } from '../support/presets.js';
 import { tempDir, writeFiles } from '../support/render-preset.js';
 import {
   applyRoots,
@@ -10,6 +10,7 @@ import {
   prepareForMoto,
   renderVariant,
   requireTerraform,
+  resolvedVariant,
   terraform,
 } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
@@ -34,7 +35,7 @@ describe('Terraform apply against a local AWS (moto)', () => {
     'preset %s: applies bootstrap then each environment, re-plans with no changes, and destroys',
     async (preset) => {
       // GIVEN the rendered preset aimed at its own moto server, in the preset's region
-      const region = presets[preset].region ?? 'us-east-1';
+      const { region, name } = resolvedVariant(preset);
       const moto = await startMoto({ region });
       try {
         const environments = environmentsOf(preset);
@@ -45,12 +46,12 @@ describe('Terraform apply against a local AWS (moto)', () => {
 
         // THEN the outputs name what the workflows and scripts rely on
         const bootstrap = await outputs(roots[0]!, moto.env);
-        expect(bootstrap.state_bucket_name).toBe(`${presets[preset].name}-tfstate-123456789012`);
-        expect(bootstrap.plan_role_arn).toBe(`arn:aws:iam::123456789012:role/${presets[preset].name}-plan`);
+        expect(bootstrap.state_bucket_name).toBe(`${name}-tfstate-123456789012`);
+        expect(bootstrap.plan_role_arn).toBe(`arn:aws:iam::123456789012:role/${name}-plan`);
         for (const [i, environment] of environments.entries()) {
           const out = await outputs(roots[i + 1]!, moto.env);
-          expect(out.deploy_role_arn).toBe(`arn:aws:iam::123456789012:role/${presets[preset].name}-${environment}-deploy`);
-          expect(out.ssm_document_name).toBe(`${presets[preset].name}-${environment}-deploy`);
+          expect(out.deploy_role_arn).toBe(`arn:aws:iam::123456789012:role/${name}-${environment}-deploy`);
+          expect(out.ssm_document_name).toBe(`${name}-${environment}-deploy`);
           // AND the instance really runs with IMDSv2 only, hop limit 2, an encrypted gp3 root volume, and the tags the
           // deploy role's conditions match
           const described = (await aws(moto.env, ['ec2', 'describe-instances', '--instance-ids', String(out.instance_id)])) as {
@@ -58,7 +59,7 @@ describe('Terraform apply against a local AWS (moto)', () => {
           };
           const instance = described.Reservations[0]!.Instances[0]!;
           expect(instance.MetadataOptions).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 2, HttpEndpoint: 'enabled' });
-          expect(instance.Tags).toEqual(expect.arrayContaining([{ Key: 'App', Value: presets[preset].name }, { Key: 'Environment', Value: environment }]));
+          expect(instance.Tags).toEqual(expect.arrayContaining([{ Key: 'App', Value: name }, { Key: 'Environment', Value: environment }]));
           const volumes = (await aws(moto.env, ['ec2', 'describe-volumes', '--filters', `Name=attachment.instance-id,Values=${String(out.instance_id)}`])) as {
             Volumes: { Encrypted: boolean; VolumeType: string; Size: number }[];
           };
@@ -76,7 +77,7 @@ describe('Terraform apply against a local AWS (moto)', () => {
           await terraform(root, ['destroy', '-auto-approve', '-input=false'], { env: moto.env });
         }
         const roles = (await aws(moto.env, ['iam', 'list-roles'])) as { Roles: { RoleName: string }[] };
-        expect(roles.Roles.map((role) => role.RoleName).filter((name) => name.startsWith(presets[preset].name))).toEqual([]);
+        expect(roles.Roles.map((role) => role.RoleName).filter((role) => role.startsWith(name))).toEqual([]);
         const buckets = (await aws(moto.env, ['s3api', 'list-buckets'])) as { Buckets: unknown[] };
         expect(buckets.Buckets).toEqual([]);
       } finally {
