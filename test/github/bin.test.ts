@@ -50,17 +50,18 @@ afterAll(() => fake.stop());
 
 describe('create-ec2-oidc-pipeline --create-github-repo (the real bin)', () => {
   it('creates and configures the repository with GH_TOKEN and GITHUB_API_URL, and the token appears nowhere', async () => {
-    // GIVEN the token in GH_TOKEN and a PATH that records every git and gh argv
+    // GIVEN the token in GH_TOKEN, a PATH that records every git and gh argv, and a committer east of UTC
     const cwd = tempDir();
     const { path, log } = recordingPath();
     // WHEN the real bin runs
     const result = await runCli(['svc', '--yes', '--skip-install', '--create-github-repo', '--aws-account-id', '123456789012'], {
       cwd,
-      env: { PATH: path, GH_TOKEN: token, GITHUB_TOKEN: '', GITHUB_API_URL: fake.url, [rateLimitWaitVariable]: '2' },
+      env: { PATH: path, GH_TOKEN: token, GITHUB_TOKEN: '', GITHUB_API_URL: fake.url, [rateLimitWaitVariable]: '2', TZ: 'Asia/Kolkata' },
     });
-    // THEN it succeeds and GitHub's main is the local HEAD
+    // THEN it succeeds and GitHub's main is the local HEAD, dated with its +0530 offset
     expect(result.exitCode, result.stderr).toBe(0);
     const root = join(cwd, 'svc');
+    expect((await execa('git', ['log', '-1', '--format=%ai'], { cwd: root })).stdout).toMatch(/\+0530$/);
     const head = (await execa('git', ['rev-parse', 'HEAD'], { cwd: root })).stdout.trim();
     expect(fake.repository('octo/svc')!.refs.get('heads/main')).toBe(head);
     expect(result.stdout).toContain(`pushed the scaffold to main as ${head.slice(0, 7)}, the same commit as local HEAD`);
