@@ -235,6 +235,18 @@ describe('Ec2OidcPipelineProject', () => {
     expect(terraform).toContain('ReadAppConfig');
     expect(terraform).toContain('parameter/demo/*');
   });
+
+  it('changes the effective instance type when instanceType changes after the scaffold (no sample file pins the old one)', () => {
+    // GIVEN a repository scaffolded with the default instance type
+    const outdir = tempDir('projen-instance-type-');
+    synth(outdir);
+    // WHEN the user moves to Graviton in .projenrc.ts and synthesizes (images follow the architecture)
+    const project = synth(outdir, { ...base, instanceType: 't4g.small' });
+    // THEN no Terraform file, managed or sample, still assigns the old type
+    const terraform = [...project.managedFiles, ...project.sampleFiles].filter((path) => path.startsWith('terraform/'));
+    const stale = terraform.filter((path) => /=\s*"t3\.micro"/.test(read(outdir, path)));
+    expect(stale).toEqual([]);
+  });
 });
 
 describe('versions the generated repository pins', () => {
