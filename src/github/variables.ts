@@ -19,6 +19,7 @@ export function repositoryVariables(region: string, awsAccountId: string | undef
 /** Step 5: repository variables the workflows read, each read first and written only when missing or different. */
 export async function ensureVariables(ctx: GithubContext, repository: GithubRepository, variables: readonly RepositoryVariable[]): Promise<void> {
   const { owner, name: repo, fullName } = repository;
+  const final: string[] = [];
   for (const variable of variables) {
     const { name, value } = variable;
     const existing = await read(ctx, `read the variable ${name} of ${fullName}`, () => ctx.octokit.rest.actions.getRepoVariable({ owner, repo, name }));
@@ -26,11 +27,12 @@ export async function ensureVariables(ctx: GithubContext, repository: GithubRepo
       await call(ctx, `set the variable ${name} of ${fullName}`, () => ctx.octokit.rest.actions.createRepoVariable({ owner, repo, name, value }));
     } else if (existing.value !== value) {
       if (variable.onlyIfMissing) {
-        ctx.say(`GitHub: note: ${name} is "${existing.value}"; left as it is`);
+        final.push(`${name}=${existing.value} (left as it was)`);
         continue;
       }
       await call(ctx, `update the variable ${name} of ${fullName}`, () => ctx.octokit.rest.actions.updateRepoVariable({ owner, repo, name, value }));
     }
+    final.push(`${name}=${value}`);
   }
-  ctx.say(`GitHub: variables ${variables.map((v) => `${v.name}=${v.value}`).join(', ')}`);
+  ctx.say(`GitHub: variables ${final.join(', ')}`);
 }

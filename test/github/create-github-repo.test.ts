@@ -187,6 +187,25 @@ describe('--create-github-repo against a stateful fake GitHub', () => {
     expect(again.stdout).toContain('already is the scaffold');
   });
 
+  it('on a re-run, keeps what belongs to the operator and restores what the flags say', async () => {
+    // GIVEN a finished run with a reviewer, after which the operator enabled the pipeline and someone changed the region
+    const fake = await github();
+    const cwd = tempDir();
+    expect((await runCliInProcess(fake, [...base, '--public', '--reviewers', 'alice'], cwd)).exitCode).toBe(0);
+    const repo = fake.repository('octo/demo')!;
+    repo.variables.set('PIPELINE_ENABLED', 'true');
+    repo.variables.set('AWS_REGION', 'us-west-2');
+    // WHEN the command runs again, without --reviewers
+    const again = await runCliInProcess(fake, [...base, '--public'], cwd);
+    // THEN the pipeline stays enabled, the region is the flags' again, and the reviewer is not removed
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(repo.variables.get('PIPELINE_ENABLED')).toBe('true');
+    expect(repo.variables.get('AWS_REGION')).toBe('us-east-1');
+    expect(again.stdout).toContain('PIPELINE_ENABLED=true (left as it was)');
+    expect(repo.environments.get('production')!.reviewers).toEqual([{ type: 'User', id: 7 }]);
+    expect(fake.writes.filter((w) => w.method === 'PUT' && w.path.endsWith('/environments/production'))).toHaveLength(1);
+  });
+
   it('refuses a repository that already has content, and overwrites nothing', async () => {
     // GIVEN octo/demo exists with someone's commit
     const fake = await github();
