@@ -10,7 +10,12 @@ const markerLines = new Set([`# ${MARKER}`, `// ${MARKER}`, `<!-- ${MARKER} -->`
 /** Takes projen's marker out of a managed file's content (the inverse of the render core's `addMarker`). */
 export function removeMarker(path: string, content: string): string {
   if (path.endsWith('.json')) {
-    const value = JSON.parse(content) as unknown;
+    let value: unknown;
+    try {
+      value = JSON.parse(content);
+    } catch {
+      return content; // hand-broken JSON: handed over as it is, marker and all, rather than failing the synth
+    }
     if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as Record<string, unknown>)['//'] !== MARKER) return content;
     const { '//': _marker, ...rest } = value as Record<string, unknown>;
     return `${JSON.stringify(rest, undefined, 2)}\n`;

@@ -82,7 +82,7 @@ export class Ec2OidcPipelineProject extends Project {
     const sample = files.filter((f) => f.owner === 'sample').map((f) => f.path);
     const eject = planEject(resolved.eject, managed, sample, this.outdir);
     if (eject.problems.length > 0) {
-      throw new Error(`Ec2OidcPipelineProject: "eject" cannot hand over ${eject.problems.join('; ')}`);
+      throw new Error(`Ec2OidcPipelineProject: invalid "eject" in .projenrc.ts:\n${eject.problems.map((p) => `  ${p}`).join('\n')}`);
     }
 
     const ejected = new Set(eject.paths);
