@@ -143,8 +143,10 @@ export async function scaffoldWithGithub(args: ParsedArgs, github: GithubArgs, g
     return 0;
   } catch (error) {
     if (error instanceof GithubError) {
-      const local = written ? `the scaffold in ${where} is kept; run the same command again to finish` : 'nothing was written locally';
-      throw new GithubError(`${error.message}; ${local}`);
+      const local = written
+        ? `the scaffold in ${where} is kept; run the same command again to finish`
+        : `nothing was written locally${error.retryable ? '; run the same command again' : ''}`;
+      throw new GithubError(`${error.message}; ${local}`, error.retryable);
     }
     throw redactError(error, token.value);
   }

@@ -67,6 +67,7 @@ export function createGithubClient(options: GithubClientOptions): Octokit {
             `GitHub's rate limit stops ${call} until about ${until} (${httpStatus(error)}: ${githubMessage(error)}); ${
               attempt >= maxAttempts ? `still limited after ${maxAttempts} attempts` : `waiting longer than ${options.maxWaitSeconds} s is not done here (${rateLimitWaitVariable})`
             }`,
+            true,
           );
         }
         options.say(`GitHub: rate limit reached on ${call}; waiting ${wait} s before retrying (attempt ${attempt + 1} of ${maxAttempts})`);

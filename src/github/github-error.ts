@@ -3,6 +3,14 @@ import type { TokenSource } from './github-token.js';
 /** A GitHub step that cannot go on; the message is one line that says what happened and what to do. */
 export class GithubError extends Error {
   override name = 'GithubError';
+
+  /** `retryable`: the same call may well work later (5xx, network, rate limit), nothing needs fixing first. */
+  constructor(
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message);
+  }
 }
 
 /** What `--create-github-repo` needs from a token, named in every 401/403. */
@@ -66,7 +74,7 @@ export function explainFailure(error: unknown, action: string, context: FailureC
   const status = httpStatus(error);
   const said = githubMessage(error);
   if (status === undefined) {
-    return new GithubError(`cannot reach ${context.apiUrl} to ${action} (${said}); check the network, a proxy, or GITHUB_API_URL`);
+    return new GithubError(`cannot reach ${context.apiUrl} to ${action} (${said}); check the network, a proxy, or GITHUB_API_URL`, true);
   }
   const override = special[status as keyof SpecialCases];
   if (override) return new GithubError(`${override} (${status}: ${said})`);
@@ -82,7 +90,7 @@ export function explainFailure(error: unknown, action: string, context: FailureC
       return new GithubError(`cannot ${action}: ${why} (${status}: ${said})${scopes ? `; ${scopes}` : ''}; the token from ${context.tokenSource} needs ${tokenPermissions}`);
     }
     default:
-      if (status >= 500) return new GithubError(`GitHub answered ${status} (${said}) trying to ${action}`);
+      if (status >= 500) return new GithubError(`GitHub answered ${status} (${said}) trying to ${action}`, true);
       return new GithubError(`GitHub refused to ${action} (${status}: ${said})`);
   }
 }

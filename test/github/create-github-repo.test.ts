@@ -167,7 +167,7 @@ describe('--create-github-repo against a stateful fake GitHub', () => {
     // WHEN the command runs THEN it fails in one line that says what happened and what is kept
     const first = await runCliInProcess(fake, [...base, '--aws-account-id', '123456789012'], cwd);
     expect(first.exitCode).toBe(1);
-    expect(oneLine(first)).toMatch(new RegExp(`^create-ec2-oidc-pipeline: GitHub: GitHub answered ${status} .*; (nothing was written locally|the scaffold in demo is kept; run the same command again to finish)$`));
+    expect(oneLine(first)).toMatch(new RegExp(`^create-ec2-oidc-pipeline: GitHub: GitHub answered ${status} .*; (nothing was written locally; run the same command again|the scaffold in demo is kept; run the same command again to finish)$`));
     // WHEN the same command runs again THEN it finishes the job without repeating any write
     const second = await runCliInProcess(fake, [...base, '--aws-account-id', '123456789012'], cwd);
     expect(second.exitCode, second.stderr).toBe(0);
@@ -297,14 +297,14 @@ describe('--create-github-repo against a stateful fake GitHub', () => {
     fake.failNext('POST', /^\/user\/repos$/, 403, { headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }, message: 'API rate limit exceeded' });
     const run = await runCliInProcess(fake, base, tempDir());
     expect(run.exitCode).toBe(1);
-    expect(oneLine(run)).toMatch(/GitHub's rate limit stops POST \/user\/repos until about .*waiting longer than 3 s is not done here.*; nothing was written locally$/);
+    expect(oneLine(run)).toMatch(/GitHub's rate limit stops POST \/user\/repos until about .*waiting longer than 3 s is not done here.*; nothing was written locally; run the same command again$/);
   });
 
   it('reports an unreachable API in one line', async () => {
     const fake = await github();
     const run = await runCliInProcess(fake, base, tempDir(), { GITHUB_API_URL: 'http://127.0.0.1:9' });
     expect(run.exitCode).toBe(1);
-    expect(oneLine(run)).toMatch(/^create-ec2-oidc-pipeline: GitHub: cannot reach http:\/\/127\.0\.0\.1:9 to read the token's user \(.*\); check the network, a proxy, or GITHUB_API_URL; nothing was written locally$/);
+    expect(oneLine(run)).toMatch(/^create-ec2-oidc-pipeline: GitHub: cannot reach http:\/\/127\.0\.0\.1:9 to read the token's user \(.*\); check the network, a proxy, or GITHUB_API_URL; nothing was written locally; run the same command again$/);
   });
 
   it('says plainly what a private repository on GitHub Free cannot enforce, and leaves the pipeline disabled', async () => {
