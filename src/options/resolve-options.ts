@@ -54,7 +54,9 @@ export function resolveOptions(input: Partial<Record<keyof PipelineOptions, unkn
     if (value === undefined || value === '') value = row.default?.(ctx);
     if (value === undefined) {
       if (row.key === 'githubOwnerId' || row.key === 'githubRepoId') continue;
-      const why = row.key === 'githubOwner' || row.key === 'githubRepo' ? ' (there is no GitHub git remote to read it from)' : '';
+      // Only the CLI looks at a git remote (it passes a directory); .projenrc.ts must name the repository.
+      const fromRemote = ctx.directory !== undefined && (row.key === 'githubOwner' || row.key === 'githubRepo');
+      const why = fromRemote ? ' (there is no GitHub git remote to read it from)' : '';
       problems.push({ key: row.key, message: `is required${why}`, example: row.example });
       continue;
     }
