@@ -77,7 +77,13 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    // node:util's messages span lines and suggest `--` for positionals; keep one line.
+    const message = (error as Error).message
+      .replace(/\. To specify a positional argument.*$/s, '')
+      .split('\n')
+      .map((line) => line.trim().replace(/\.$/, ''))
+      .filter(Boolean)
+      .join('; ');
     throw new UsageError(`${message}; see --help`);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
