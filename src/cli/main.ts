@@ -2,7 +2,7 @@ import { GithubError } from '../github/github-error.js';
 import { OptionsError, describeForCli } from '../options/index.js';
 import { packageVersion } from '../render/templates-dir.js';
 import { helpText, parseCliArgs, UsageError } from './args.js';
-import { scaffold, type Io } from './scaffold.js';
+import type { Io } from './scaffold.js';
 
 /** Runs the CLI and answers its exit code: 0 done, 1 failed, 2 bad input. User errors are one line, no stack. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -20,6 +20,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const { doctorCommand } = await import('../doctor/doctor-command.js');
       return await doctorCommand(args, io);
     }
+    // Loaded on demand: Yeoman costs most of a second to import, and --help, --version and doctor do not need it.
+    const { scaffold } = await import('./scaffold.js');
     return await scaffold(args, io);
   } catch (error) {
     if (error instanceof OptionsError) {
