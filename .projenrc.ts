@@ -20,9 +20,15 @@ const project = new typescript.TypeScriptProject({
   github: false,
   release: false,
   sampleCode: false,
-  entrypoint: 'lib/index.js',
+  // Both entry points are esbuild bundles (projenrc/bundle.ts); lib/ ships only its .d.ts files.
+  entrypoint: 'dist/index.js',
+  entrypointTypes: 'lib/index.d.ts',
   bin: { 'create-ec2-oidc-pipeline': 'bin/create-ec2-oidc-pipeline.js' },
-  deps: [
+  // No runtime dependencies: everything below is inlined into dist/ (see README "How it is built").
+  deps: [],
+  peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0'],
+  devDeps: [
+    'esbuild@^0.28.2',
     'yeoman-generator@^10.2.1',
     'yeoman-environment@^7.1.0',
     'handlebars@^4.7.8',
@@ -30,9 +36,6 @@ const project = new typescript.TypeScriptProject({
     'execa@^10.2.1',
     'zod@^4',
     'yaml@^2',
-  ],
-  peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0'],
-  devDeps: [
     'vitest@^5',
     '@types/node@^22',
     '@cdktf/hcl2json',
@@ -65,15 +68,29 @@ const project = new typescript.TypeScriptProject({
       skipLibCheck: true,
     },
     // Relative to test/, where projen writes this tsconfig.
-    include: ['**/*.ts', '../src/**/*.ts', '../bench/**/*.ts', '../vitest.config.ts'],
+    include: ['**/*.ts', '../src/**/*.ts', '../bench/**/*.ts', '../projenrc/**/*.ts', '../vitest.config.ts'],
   },
-  gitignore: ['/.tools/', '/test/.tmp/', '*.tgz'],
+  gitignore: ['/.tools/', '/test/.tmp/', '*.tgz', '/dist/', '/artifacts/'],
+  // dist/ holds the bundles that ship; projen's `package` task writes its tarball here instead.
+  artifactsDirectory: 'artifacts',
   npmignoreEnabled: false,
 });
 
 project.package.addVersion('0.1.0');
 project.package.addField('type', 'module');
-project.package.addField('files', ['bin', 'lib', 'generators', 'templates', 'README.md', 'LICENSE']);
+project.package.addField('files', ['bin', 'dist', 'lib/**/*.d.ts', 'templates', 'README.md', 'LICENSE']);
+// Only the project type needs projen and constructs, and generated repos list both themselves: optional, or npm 7+
+// would install projen's whole tree into every `npx create-ec2-oidc-pipeline`.
+project.package.addField('peerDependenciesMeta', { projen: { optional: true }, constructs: { optional: true } });
+
+// The bin and the project type are esbuild bundles with their dependencies inlined (projenrc/bundle.ts; projen's
+// Bundler cannot run esbuild plugins). Every compile bundles, so `npm test`, `npm pack` and `npm publish` ship fresh ones.
+const bundleTask = project.addTask('bundle', {
+  description: 'Bundle dist/cli.js and dist/index.js with their dependencies inlined, and write dist/THIRD-PARTY-NOTICES.md',
+  exec: 'node projenrc/bundle.ts',
+});
+project.compileTask.spawn(bundleTask);
+project.addTask('prepack', { description: 'Build what npm pack ships (npm runs it before pack and publish)' }).spawn(project.compileTask);
 
 // projen has no vitest component: the test task type-checks, builds (the e2e tests run the real bin) and runs vitest.
 project.testTask.reset();

@@ -6,4 +6,5 @@ if (current[0] < required[0] || (current[0] === required[0] && current[1] < requ
   process.stderr.write('create-ec2-oidc-pipeline needs Node.js >= ' + required.join('.') + ' (this is ' + process.versions.node + '); install Node.js 22 LTS or newer.\n');
   process.exit(1);
 }
-import('../lib/cli.js');
+// The CLI and everything it uses, in one file (built by projenrc/bundle.ts: `npm run compile`).
+import('../dist/cli.js');

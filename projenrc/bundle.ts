@@ -1,0 +1,168 @@
+// Builds what the package ships instead of node_modules (run by the `bundle` task, after `tsc --build`):
+//   dist/cli.js    the bin's code (bin/create-ec2-oidc-pipeline.js checks the Node version, then imports it), with
+//                  Yeoman, Handlebars, Octokit, execa, zod and yaml inlined: a fresh `npx` installs one package.
+//   dist/index.js  the projen project type generated repos import, with the render core inlined and projen and
+//                  constructs left external: they are the repo's own devDependencies (our optional peers), and a
+//                  second copy of projen would break its `instanceof` checks.
+//   dist/*.LEGAL.txt and dist/THIRD-PARTY-NOTICES.md  the licences of everything inlined.
+// Types ship as lib/**/*.d.ts from tsc. Templates stay files under templates/, found by walking up from
+// import.meta.url (src/render/templates-dir.ts), which is the bundle's own URL once bundled.
+//
+// Why a script and not projen's Bundler (esbuild's CLI): inlining yeoman's package.json reads needs a plugin.
+// Run: node projenrc/bundle.ts  (Node's type stripping; type-checked with .projenrc.ts by projen).
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { basename, dirname, join, relative } from 'node:path';
+import * as esbuild from 'esbuild';
+
+const root = join(import.meta.dirname, '..');
+const outdir = join(root, 'dist');
+
+/**
+ * Modules that read their own package.json next to themselves (relative to import.meta.url): once bundled, that
+ * path is dist/, so each read is replaced by the fields it uses, taken from the installed package at build time.
+ * A changed count means a yeoman upgrade moved or added such a read: the build fails so someone looks.
+ */
+const ownPackageJsonReads: readonly { readonly file: string; readonly code: string }[] = [
+  { file: 'yeoman-environment/dist/environment-base.js', code: "require('../package.json')" },
+  { file: 'yeoman-environment/dist/module-lookup.js', code: "JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString())" },
+  { file: 'yeoman-generator/dist/generator.js', code: "JSON.parse(readFileSync(pathJoin(_dirname, '../package.json'), 'utf8'))" },
+];
+/** A package.json read relative to the module itself, as opposed to the user's project (cwd, destinationPath…). */
+const selfRelativeRead = /(import\.meta\.(url|dirname)|\b_{0,2}dirname\b|PROJECT_ROOT)[^;\n]*package\.json|['"`]\.\.?\/package\.json['"`]/g;
+
+/** Licences every inlined package must carry (SPDX); anything else stops the build until someone reads it. */
+const allowedLicences = new Set(['MIT', 'ISC', 'Apache-2.0', 'BSD-2-Clause', 'BSD-3-Clause', '0BSD', 'BlueOak-1.0.0', 'Artistic-2.0', 'Unlicense', 'CC0-1.0']);
+/** Packages whose package.json names no licence, with the licence their LICENSE file states (checked by hand). */
+const licenceOverrides: Readonly<Record<string, string>> = { 'cli-table@0.3.11': 'MIT' };
+
+/** Records in `replaced` how many times each of ownPackageJsonReads was found. */
+function inlineOwnPackageJsonReads(replaced: Map<string, number>): esbuild.Plugin {
+  return {
+    name: 'inline-own-package-json-reads',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]node_modules[\\/]yeoman-(environment|generator)[\\/].*\.js$/ }, ({ path }) => {
+        // The package's own files, not those of its nested node_modules (esbuild's Go regexps have no lookahead).
+        const own = /^(.*[\\/]node_modules[\\/]yeoman-(?:environment|generator))[\\/](?!.*[\\/]node_modules[\\/])/.exec(path);
+        if (!own) return undefined;
+        const packageDir = own[1]!;
+        let contents = readFileSync(path, 'utf8');
+        const { name, version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name: string; version: string };
+        for (const read of ownPackageJsonReads.filter((r) => path.endsWith(join('node_modules', r.file)))) {
+          const count = contents.split(read.code).length - 1;
+          replaced.set(read.file, count);
+          contents = contents.replaceAll(read.code, `(${JSON.stringify({ name, version })})`);
+        }
+        const left = contents.match(selfRelativeRead);
+        if (left) throw new Error(`${relative(root, path)} still reads its own package.json (${left.join(' | ')}); add the read to ownPackageJsonReads in projenrc/bundle.ts`);
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * Optional modules that dependencies `require` inside a try/catch and we do not install (debug's supports-color):
+ * left external, the bundle would pick up whatever copy happens to sit in a parent node_modules of the user's.
+ */
+function absentOptionalModules(names: readonly string[]): esbuild.Plugin {
+  const filter = new RegExp(`^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'absent-optional-modules',
+    setup(build) {
+      build.onResolve({ filter }, ({ path }) => ({ path, namespace: 'absent-optional-module' }));
+      build.onLoad({ filter: /.*/, namespace: 'absent-optional-module' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    },
+  };
+}
+
+const common: esbuild.BuildOptions = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  outdir,
+  write: false,
+  metafile: true,
+  // Minified, but names are kept: readable stack traces and constructor names some dependencies compare.
+  minify: true,
+  keepNames: true,
+  legalComments: 'linked',
+  logLevel: 'warning',
+  // projen and constructs are the generated repo's own; nothing else may stay external (checked below).
+  external: ['projen', 'projen/*', 'constructs', 'constructs/*'],
+  alias: { 'fly-import': join(root, 'projenrc', 'fly-import-stub.ts') },
+  // Inlined CommonJS modules `require` Node built-ins, which an ES module has no `require` for. esbuild renames
+  // the bundled modules' own top-level `require` constants (yeoman-environment has two) around this one.
+  banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module';\nconst require = __bundleCreateRequire(import.meta.url);" },
+  // CommonJS code reading __dirname gets the bundle's directory; yeoman's own ES modules declare a `__dirname`
+  // constant, which a banner constant of that name would collide with.
+  define: { __dirname: 'import.meta.dirname', __filename: 'import.meta.filename' },
+};
+
+async function bundle(entry: 'cli' | 'index', allowedExternals: readonly string[]) {
+  const replaced = new Map<string, number>();
+  const result = await esbuild.build({ ...common, entryPoints: { [entry]: join(root, 'src', `${entry}.ts`) }, plugins: [inlineOwnPackageJsonReads(replaced), absentOptionalModules(['supports-color'])] });
+  const metafile = result.metafile!;
+  for (const output of Object.values(metafile.outputs)) {
+    const external = output.imports.filter((i) => i.external && !i.path.startsWith('node:') && !builtinModules.includes(i.path));
+    const wrong = external.filter((i) => !allowedExternals.some((name) => i.path === name || i.path.startsWith(`${name}/`)));
+    if (wrong.length > 0) throw new Error(`dist/${entry}.js would import ${wrong.map((i) => i.path).join(', ')} at run time, but the package has no dependencies`);
+  }
+  return { outputFiles: result.outputFiles!, metafile, replaced };
+}
+
+/** name@version → what THIRD-PARTY-NOTICES.md says about it, for every package with a file inlined. */
+function notices(metafiles: readonly esbuild.Metafile[]): string {
+  const packages = new Map<string, { name: string; version: string; licence: string; texts: string[] }>();
+  for (const input of metafiles.flatMap((metafile) => Object.keys(metafile.inputs))) {
+    if (!input.includes('node_modules/')) continue;
+    // The nearest package.json with a name: folders like dist/esm carry a nameless one ({"type": "module"}).
+    let dir = dirname(join(root, input));
+    let manifest: { name?: string; version?: string; license?: unknown } = {};
+    while (!(existsSync(join(dir, 'package.json')) && (manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).name)) dir = dirname(dir);
+    const id = `${manifest.name}@${manifest.version}`;
+    if (packages.has(id)) continue;
+    const declared = typeof manifest.license === 'string' ? manifest.license : (manifest.license as { type?: string } | undefined)?.type;
+    const licence = declared ?? licenceOverrides[id];
+    if (!licence) throw new Error(`${id} (inlined into dist/) names no licence; read its files and add it to licenceOverrides in projenrc/bundle.ts`);
+    const spdx = licence.replace(/^\(|\)$/g, '').split(' OR ');
+    if (!spdx.some((l) => allowedLicences.has(l))) throw new Error(`${id} (inlined into dist/) is ${licence}, not one of ${[...allowedLicences].join(', ')}`);
+    const texts = readdirSync(dir)
+      .filter((file) => /^(licen[cs]e|copying|notice)/i.test(file))
+      .sort()
+      .map((file) => readFileSync(join(dir, file), 'utf8').trim());
+    packages.set(id, { name: manifest.name!, version: manifest.version!, licence, texts });
+  }
+  const sections = [...packages.values()]
+    .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version))
+    .map((p) => `## ${p.name}@${p.version} (${p.licence})\n\n${p.texts.length > 0 ? p.texts.map((t) => `\`\`\`\n${t}\n\`\`\``).join('\n\n') : `The package ships no licence file; its package.json declares ${p.licence}.`}\n`);
+  return `# Third-party notices\n\ndist/cli.js and dist/index.js of create-ec2-oidc-pipeline inline the following ${packages.size} packages (licence comments found in their code are in dist/*.LEGAL.txt).\n\n${sections.join('\n')}`;
+}
+
+/** Writes through a temporary name and a rename, so a test run reading dist/ concurrently never sees half a file. */
+function writeAtomically(path: string, contents: string | Uint8Array) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+}
+
+const started = Date.now();
+const cli = await bundle('cli', []);
+const index = await bundle('index', ['projen', 'constructs']);
+
+const expectedReads = ownPackageJsonReads.map((r) => `${r.file}: 1`).join(', ');
+const actualReads = ownPackageJsonReads.map((r) => `${r.file}: ${cli.replaced.get(r.file) ?? 0}`).join(', ');
+if (actualReads !== expectedReads) throw new Error(`yeoman's own package.json reads changed (expected ${expectedReads}; found ${actualReads}); review them in projenrc/bundle.ts`);
+
+mkdirSync(outdir, { recursive: true });
+const outputs = [...cli.outputFiles, ...index.outputFiles];
+for (const file of outputs) writeAtomically(file.path, file.contents);
+writeAtomically(join(outdir, 'THIRD-PARTY-NOTICES.md'), notices([cli.metafile, index.metafile]));
+// Anything else in dist/ is stale (a renamed entry): it would ship.
+const current = new Set([...outputs.map((file) => basename(file.path)), 'THIRD-PARTY-NOTICES.md']);
+for (const stale of readdirSync(outdir).filter((file) => !current.has(file) && !file.endsWith('.tmp'))) rmSync(join(outdir, stale));
+
+const size = (file: string) => `${(outputs.find((o) => basename(o.path) === file)!.contents.byteLength / 1024 / 1024).toFixed(2)} MB`;
+process.stdout.write(`bundled dist/cli.js (${size('cli.js')}) and dist/index.js (${size('index.js')}) in ${Date.now() - started} ms\n`);
