@@ -165,4 +165,4 @@ const current = new Set([...outputs.map((file) => basename(file.path)), 'THIRD-P
 for (const stale of readdirSync(outdir).filter((file) => !current.has(file) && !file.endsWith('.tmp'))) rmSync(join(outdir, stale));
 
 const size = (file: string) => `${(outputs.find((o) => basename(o.path) === file)!.contents.byteLength / 1024 / 1024).toFixed(2)} MB`;
-process.stdout.write(`bundled dist/cli.js (${size('cli.js')}) and dist/index.js (${size('index.js')}) in ${Date.now() - started} ms\n`);
+process.stderr.write(`bundled dist/cli.js (${size('cli.js')}) and dist/index.js (${size('index.js')}) in ${Date.now() - started} ms\n`);
