@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { inject } from 'vitest';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
-export const bin = join(repoRoot, 'bin', 'create-ec2-oidc-pipeline.js');
+/** The installed package (see global-setup.ts): what `npx create-ec2-oidc-pipeline` runs, not the source tree. */
+export const installedPackage = inject('installedPackage');
+export const bin = join(installedPackage.root, 'bin', 'create-ec2-oidc-pipeline.js');
 
 export interface RunOptions {
   readonly cwd?: string;

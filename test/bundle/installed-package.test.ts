@@ -1,0 +1,119 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { installedPackage, repoRoot, runCli } from '../support/cli.js';
+import { tempDir } from '../support/render-preset.js';
+
+/** The issue's "done when" command. */
+const doneWhen = ['demo', '--yes', '--name', 'demo', '--github-owner', 'acme', '--github-repo', 'demo', '--region', 'eu-west-1', '--environments', 'production', '--skip-install', '--skip-git'];
+const maxInstalledBytes = 5 * 1024 * 1024;
+
+interface TreeFile {
+  readonly path: string;
+  readonly mode: number;
+  readonly content: Buffer;
+}
+
+function readTree(root: string): TreeFile[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .map((path) => ({ path: relative(root, path), mode: statSync(path).mode & 0o777, content: readFileSync(path) }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+const treeBytes = (root: string) => readTree(root).reduce((sum, file) => sum + file.content.byteLength, 0);
+
+const npm = (args: readonly string[], cwd: string) =>
+  execFileSync('npm', [...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+
+const manifest = JSON.parse(readFileSync(join(installedPackage.root, 'package.json'), 'utf8')) as Record<string, Record<string, unknown> | undefined>;
+
+describe('the packed package, installed from its tarball', () => {
+  it('installs as one package: nothing to fetch, no runtime dependency tree', () => {
+    // GIVEN a fresh folder outside this repository
+    const prefix = tempDir('ec2-oidc-install-');
+    writeFileSync(join(prefix, 'package.json'), '{ "name": "fresh", "private": true }\n');
+    // WHEN the tarball is installed with the registry out of reach (--offline) and without dev dependencies
+    npm(['install', '--offline', '--omit=dev', installedPackage.tarball], prefix);
+    // THEN the whole runtime tree is the package itself
+    const tree = npm(['ls', '--all', '--omit=dev', '--parseable'], prefix).trim().split('\n');
+    expect(tree.map((path) => relative(prefix, path))).toEqual(['', join('node_modules', 'create-ec2-oidc-pipeline')]);
+    expect(readdirSync(join(prefix, 'node_modules')).filter((entry) => !entry.startsWith('.'))).toEqual(['create-ec2-oidc-pipeline']);
+  });
+
+  it('declares no dependencies, and only optional peers (npm 7+ would install required peers: projen is 31 MB)', () => {
+    expect(manifest.dependencies).toBeUndefined();
+    expect(manifest.optionalDependencies).toBeUndefined();
+    expect(manifest.bundleDependencies ?? manifest.bundledDependencies).toBeUndefined();
+    const peers = Object.keys(manifest.peerDependencies ?? {});
+    expect(peers.sort()).toEqual(['constructs', 'projen']);
+    for (const peer of peers) expect(manifest.peerDependenciesMeta?.[peer], peer).toEqual({ optional: true });
+  });
+
+  it(`takes at most ${maxInstalledBytes / 1024 / 1024} MB installed`, () => {
+    const bytes = treeBytes(join(installedPackage.prefix, 'node_modules'));
+    expect(bytes).toBeLessThanOrEqual(maxInstalledBytes);
+  });
+
+  it('ships the bundles, the templates, the type declarations and the licences, and no compiled sources', () => {
+    const files = readTree(installedPackage.root).map((file) => file.path);
+    expect([...new Set(files.map((path) => path.split('/')[0]))].sort()).toEqual(['LICENSE', 'README.md', 'bin', 'dist', 'lib', 'package.json', 'templates']);
+    expect(files.filter((path) => path.startsWith('dist/')).sort()).toEqual(expect.arrayContaining(['dist/THIRD-PARTY-NOTICES.md', 'dist/cli.js', 'dist/index.js']));
+    expect(files.filter((path) => path.startsWith('lib/') && !path.endsWith('.d.ts'))).toEqual([]);
+    expect(files).toContain(manifest.types);
+    expect(files).toContain(manifest.main);
+  });
+
+  it('names the licence of every package the CLI imports in THIRD-PARTY-NOTICES.md', () => {
+    const notices = readFileSync(join(installedPackage.root, 'dist', 'THIRD-PARTY-NOTICES.md'), 'utf8');
+    const ours = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    for (const name of ['yeoman-environment', 'yeoman-generator', 'handlebars', '@octokit/rest', 'execa', 'zod', 'yaml']) {
+      expect(ours.devDependencies, `${name} is inlined, so it is a devDependency`).toHaveProperty([name]);
+      const { version, license } = JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string; license: string };
+      expect(notices).toContain(`## ${name}@${version} (${license})\n`);
+    }
+  });
+
+  it('renders exactly the files of the unbundled build (bytes and modes), with the same output', async () => {
+    // GIVEN two empty folders
+    const [bundled, unbundled] = [tempDir('ec2-oidc-bundled-'), tempDir('ec2-oidc-unbundled-')];
+    // WHEN the installed bin and the source tree's compiled lib/cli.js run the done-when command
+    const fromBundle = await runCli(doneWhen, { cwd: bundled });
+    const fromLib = await execa(process.execPath, [join(repoRoot, 'lib', 'cli.js'), ...doneWhen], { reject: false, stdin: 'pipe', cwd: unbundled, env: { NO_COLOR: '1' } });
+    // THEN both succeed with the same output and write the same tree
+    expect(fromLib.exitCode, fromLib.stderr).toBe(0);
+    expect(fromBundle.exitCode, fromBundle.stderr).toBe(0);
+    expect(fromBundle.stdout).toBe(fromLib.stdout);
+    expect(fromBundle.stderr).toBe(fromLib.stderr);
+    const [a, b] = [readTree(join(bundled, 'demo')), readTree(join(unbundled, 'demo'))];
+    expect(a.map((file) => `${file.path} ${file.mode.toString(8)}`)).toEqual(b.map((file) => `${file.path} ${file.mode.toString(8)}`));
+    for (const [index, file] of a.entries()) expect(file.content.equals(b[index]!.content), file.path).toBe(true);
+    expect(a.length).toBeGreaterThan(50);
+  });
+
+  it('runs its projen project type from the bundle: a synth over a fresh scaffold changes nothing', async () => {
+    // GIVEN a repository scaffolded by the installed bin
+    const cwd = tempDir('ec2-oidc-synth-');
+    expect((await runCli(doneWhen, { cwd })).exitCode).toBe(0);
+    const repo = join(cwd, 'demo');
+    const scaffolded = readTree(repo);
+    // AND a folder where the package, installed from its tarball, sits next to projen and constructs as in a generated
+    // repo's node_modules (those two are links to ours: the registry is not needed, and one copy of each is loaded)
+    const project = tempDir('ec2-oidc-project-type-');
+    writeFileSync(join(project, 'package.json'), '{ "name": "project-type", "private": true }\n');
+    npm(['install', '--offline', '--no-package-lock', installedPackage.tarball], project);
+    for (const peer of ['projen', 'constructs']) symlinkSync(join(repoRoot, 'node_modules', peer), join(project, 'node_modules', peer));
+    const options = { name: 'demo', githubOwner: 'acme', githubRepo: 'demo', region: 'eu-west-1', environments: ['production'], outdir: repo };
+    writeFileSync(join(project, 'synth.mjs'), `import { Ec2OidcPipelineProject } from 'create-ec2-oidc-pipeline';\nnew Ec2OidcPipelineProject(${JSON.stringify(options)}).synth();\n`);
+    // WHEN the project type synthesizes over it
+    const synth = await execa(process.execPath, ['synth.mjs'], { cwd: project, reject: false, all: true });
+    // THEN it succeeds, and the repository is unchanged
+    expect(synth.exitCode, synth.all).toBe(0);
+    const synthesized = readTree(repo);
+    expect(synthesized.map((file) => file.path)).toEqual(scaffolded.map((file) => file.path));
+    for (const [index, file] of synthesized.entries()) expect(file.content.equals(scaffolded[index]!.content), file.path).toBe(true);
+  });
+});
