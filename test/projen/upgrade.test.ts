@@ -16,7 +16,8 @@ import { requireTool } from '../support/tools.js';
  */
 
 const packageRoot = join(import.meta.dirname, '../..');
-const packageFiles = ['package.json', 'tsconfig.json', 'src', 'templates', 'bin', 'generators', 'README.md', 'LICENSE'];
+// `npm pack` runs the package's `prepack` task (projen: .projen/, the bundle script: projenrc/) to build dist/.
+const packageFiles = ['package.json', 'tsconfig.json', 'src', 'templates', 'bin', 'README.md', 'LICENSE', '.projen', 'projenrc'];
 const identity = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
 
 /** The environment of a user's shell: nothing from the test runner that would change how projen or Node behave. */
@@ -94,6 +95,7 @@ describe('upgrading a generated repository with npx projen', () => {
     // AND version B: the same package with one template changed, one removed, one sample added, and a new version
     const packageB = join(stage, 'package-b');
     for (const path of [...packageFiles, 'lib']) cpSync(join(packageA, path), join(packageB, path), { recursive: true });
+    symlinkSync(join(packageRoot, 'node_modules'), join(packageB, 'node_modules'));
     const templatesB = join(packageB, 'templates');
     appendFileSync(join(templatesB, changedTemplate.template), changedTemplate.line);
     appendFileSync(join(templatesB, ejected.template), ejected.line);
@@ -149,7 +151,7 @@ describe('upgrading a generated repository with npx projen', () => {
     // THEN it is the real package under node_modules (not a link), importing no module of the CLI
     const installed = join(repo, 'node_modules/create-ec2-oidc-pipeline');
     expect(realpathSync(installed)).toBe(installed);
-    expect(loaded).toContain(`file://${installed}/lib/index.js`);
+    expect(loaded).toContain(`file://${installed}/dist/index.js`);
     expect(loaded.filter((url) => /\/node_modules\/(yeoman-environment|yeoman-generator|execa|@octokit)\//.test(url))).toEqual([]);
     // AND projen resolves to the repository's one copy
     expect(existsSync(join(installed, 'node_modules/projen'))).toBe(false);
