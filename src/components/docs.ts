@@ -1,11 +1,74 @@
 import { optionTable } from '../options/option-table.js';
+import type { EnvironmentData, TemplateData } from '../render/template-data.js';
 import type { Component } from './component.js';
+
+/** One line of `create-ec2-oidc-pipeline doctor`'s table, as the docs show it for this repository. */
+interface DoctorRow {
+  readonly workflow: string;
+  readonly job: string;
+  readonly when: string;
+  readonly subject: string;
+  readonly role: string;
+}
+
+/**
+ * The rows doctor prints for the jobs that assume a role (deploy-<env>, plan-<env>, apply-<env>), aligned as doctor
+ * aligns them. test/docs checks them against doctor's real output on the rendered repository.
+ */
+function doctorTable(data: TemplateData): string[] {
+  const [pullRequest, main] = data.plan.subjects;
+  const deploys = data.environments.map((env): DoctorRow => ({ workflow: 'deploy.yml', job: `deploy-${env.name}`, when: `environment ${env.name}`, subject: env.subject, role: env.deployRoleName }));
+  const terraform = data.environments.flatMap((env): DoctorRow[] => [
+    { workflow: 'terraform.yml', job: `plan-${env.name}`, when: 'pull_request', subject: pullRequest!, role: data.plan.roleName },
+    { workflow: 'terraform.yml', job: `plan-${env.name}`, when: 'push to main', subject: main!, role: data.plan.roleName },
+    { workflow: 'terraform.yml', job: `apply-${env.name}`, when: `environment ${env.name}`, subject: env.subject, role: env.infraRoleName },
+  ]);
+  const rows = [['WORKFLOW', 'JOB', 'WHEN', 'SUBJECT', 'ROLE', 'TRUSTED'], ...[...deploys, ...terraform].map((r) => [r.workflow, r.job, r.when, r.subject, r.role, 'yes'])];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]! + 2))).join(''));
+}
+
+/** What the docs say about one environment, beyond the shared names. */
+function environmentDocs(data: TemplateData, env: EnvironmentData) {
+  return {
+    ...env,
+    /** ec2-app names its role and instance profile `<name>-<env>-instance`. */
+    instanceRoleName: `${data.name}-${env.name}-instance`,
+    rootDir: `terraform/environments/${env.name}`,
+  };
+}
 
 export const docsComponent: Component = {
   name: 'docs',
-  files: [{ from: 'docs/upgrading.md.hbs', owner: 'managed' }],
-  data: () => ({
-    /** Every option of `.projenrc.ts`, from the option table, so docs/upgrading.md cannot drift from it. */
-    options: optionTable.map((row) => ({ key: row.key, flag: 'flag' in row ? `\`--${row.flag}\`` : '—', description: row.description })),
-  }),
+  files: [
+    { from: 'docs/upgrading.md.hbs', owner: 'managed' },
+    { from: 'docs/architecture.md.hbs', owner: 'managed' },
+    { from: 'docs/security-model.md.hbs', owner: 'managed' },
+    { from: 'docs/runbook.md.hbs', owner: 'managed' },
+    { from: 'docs/troubleshooting.md.hbs', owner: 'managed' },
+    { from: 'docs/operations.md.hbs', owner: 'managed' },
+    { from: 'docs/adr', owner: 'managed' },
+  ],
+  data: (data) => {
+    const environments = data.environments.map((env) => environmentDocs(data, env));
+    return {
+      /** Every option of `.projenrc.ts`, from the option table, so docs/upgrading.md cannot drift from it. */
+      options: optionTable.map((row) => ({ key: row.key, flag: 'flag' in row ? `\`--${row.flag}\`` : '—', description: row.description })),
+      environments,
+      /** Destroy goes against promotion order: the last environment first. */
+      environmentsInDestroyOrder: [...environments].reverse(),
+      firstEnvironment: environments[0]!,
+      environmentNames: data.environments.map((env) => env.name).join(', '),
+      multipleEnvironments: data.environments.length > 1,
+      lastEnvironment: environments[environments.length - 1]!,
+      imageRepository: `<account id>.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`,
+      /** `$ACCOUNT_ID` is set by the runbook's first command, so the commands copy and paste as they are. */
+      imageRepositoryShell: `$ACCOUNT_ID.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`,
+      stateBucket: `${data.stateBucketPrefix}<account id>`,
+      stateBucketShell: `${data.stateBucketPrefix}$ACCOUNT_ID`,
+      /** The prefix the other subject format would have, to explain the switch. */
+      namedSubjectPrefix: `repo:${data.github.owner}/${data.github.repo}`,
+      doctorTable: doctorTable(data),
+    };
+  },
 };
