@@ -22,7 +22,7 @@ Test-only controls, as tags on the EC2 instance:
 - MotoSsmDelivery = DeliveryTimedOut | Undeliverable | Terminated: the invocation ends so without running.
 
 Every send and every invocation start/end is appended as one JSON line to $MOTO_SSM_SANDBOX/journal.jsonl, so tests
-can assert what was sent and in which order.
+can assert what was sent and in which order. The server's own log goes to $MOTO_SSM_SANDBOX/launcher.log.
 """
 
 from __future__ import annotations
@@ -457,6 +457,11 @@ ssm_responses.SimpleSystemManagerResponse.describe_instance_information = descri
 
 if __name__ == "__main__":
     os.makedirs(SANDBOX_ROOT, exist_ok=True)
+    # Log to a file, not the pipes of the process that started us: a test blocked in a synchronous child process stops
+    # reading them, and once they are full every request thread blocks on its access-log line.
+    log = os.open(os.path.join(SANDBOX_ROOT, "launcher.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
     arguments = sys.argv[1:]
     if "--host" not in arguments and "-H" not in arguments:
         arguments = ["--host", "127.0.0.1", *arguments]

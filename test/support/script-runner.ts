@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Stand-ins for `docker` and `curl` on a host (state and controls under $SANDBOX_DIR; see the files). */
+export const hostStubs = resolve(import.meta.dirname, 'host-stubs', 'bin');
+/** A stand-in `aws` that only answers `ecr get-login-password`, for host-script runs without a cloud. */
+export const hostAwsStub = resolve(import.meta.dirname, 'host-stubs', 'aws-bin');
+
+export interface ScriptResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a script with exactly the environment given (plus PATH and HOME), so a DEPLOY_* or GITHUB_SHA of the machine
+ * running the tests never leaks in.
+ */
+export function runScript(script: string, args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): ScriptResult {
+  const result = spawnSync(script, [...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * A folder of `aws`, `docker` and `curl` commands that only record that they were called (and fail), to prove a script
+ * stopped before touching AWS or the host. `calls()` answers what was called.
+ */
+export function callRecorders(dir: string): { readonly bin: string; calls(): string } {
+  const bin = join(dir, 'recorders');
+  const log = join(dir, 'recorded-calls');
+  mkdirSync(bin, { recursive: true });
+  for (const tool of ['aws', 'docker', 'curl']) {
+    writeFileSync(join(bin, tool), `#!/bin/sh\necho "${tool} $*" >>'${log}'\nexit 99\n`, { mode: 0o755 });
+  }
+  return { bin, calls: () => (existsSync(log) ? readFileSync(log, 'utf8') : '') };
+}
