@@ -153,10 +153,12 @@ describe('Ec2OidcPipelineProject', () => {
     const outdir = tempDir('projen-eject-');
     synth(outdir);
     const before = JSON.parse(read(outdir, 'package.json')) as Record<string, unknown>;
+    const docs = manifest(outdir).filter((path) => path.startsWith('docs/'));
+    expect(docs).toContain('docs/upgrading.md');
     // WHEN package.json and the docs folder are ejected
     const ejecting = synth(outdir, { ...base, eject: ['package.json', 'docs/'] });
-    // THEN they keep their content, minus the marker, and projen lets go of them
-    expect(ejecting.ejectedFiles).toEqual(['docs/upgrading.md', 'package.json']);
+    // THEN they keep their content, minus the marker, and projen lets go of them (every managed file under docs/)
+    expect(ejecting.ejectedFiles).toEqual([...docs, 'package.json'].sort());
     const { '//': marker, ...rest } = before;
     expect(marker).toBe(MARKER);
     expect(read(outdir, 'package.json')).toBe(`${JSON.stringify(rest, undefined, 2)}\n`);
