@@ -203,16 +203,22 @@ export function prepareForMoto(repo: string, environments: readonly string[]): s
   return roots;
 }
 
-/** `terraform init` + `apply` of each root in order (bootstrap first), against the AWS the environment points at. */
+/**
+ * `terraform init` + `apply` of each root: bootstrap first, then the environments in promotion order — or all at once
+ * with `concurrentEnvironments` (their roots share nothing but what the bootstrap created).
+ */
 export async function applyRoots(
   roots: readonly string[],
   env: Record<string, string>,
-  bootstrapArgs: readonly string[] = [],
+  options: { bootstrapArgs?: readonly string[]; concurrentEnvironments?: boolean } = {},
 ): Promise<void> {
-  for (const [i, root] of roots.entries()) {
+  const apply = async (root: string, args: readonly string[] = []) => {
     await terraform(root, ['init', '-input=false'], { env });
-    await terraform(root, ['apply', '-auto-approve', '-input=false', ...(i === 0 ? bootstrapArgs : [])], { env });
-  }
+    await terraform(root, ['apply', '-auto-approve', '-input=false', ...args], { env });
+  };
+  await apply(roots[0]!, options.bootstrapArgs);
+  if (options.concurrentEnvironments) await Promise.all(roots.slice(1).map((root) => apply(root)));
+  else for (const root of roots.slice(1)) await apply(root);
 }
 
 /** `terraform output -json` of a root, as plain values. */
