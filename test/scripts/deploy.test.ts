@@ -48,17 +48,22 @@ function journal(): JournalEvent[] {
     .map((line) => JSON.parse(line) as JournalEvent);
 }
 
-/** Replaces the environment's fleet: terminates every instance, then runs `count` tagged ones (extra tags per index). */
+/**
+ * Replaces the environment's fleet: terminates every instance, runs `count` tagged ones, and answers their ids sorted
+ * (the order deploy.sh uses: the first is the canary). `extraTags[i]` is added to the i-th of those.
+ */
 function fleet(count: number, extraTags: Record<number, Record<string, string>> = {}): string[] {
   const running = aws('ec2', 'describe-instances', '--filters', 'Name=instance-state-name,Values=running', '--query', 'Reservations[].Instances[].InstanceId', '--output', 'text');
   if (running) aws('ec2', 'terminate-instances', '--instance-ids', ...running.split(/\s+/));
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const tags = { App: app, Environment: environment, ...extraTags[i] };
-    const spec = `ResourceType=instance,Tags=[${Object.entries(tags).map(([k, v]) => `{Key=${k},Value=${v}}`).join(',')}]`;
-    ids.push(aws('ec2', 'run-instances', '--image-id', ami, '--instance-type', 't3.micro', '--tag-specifications', spec, '--query', 'Instances[0].InstanceId', '--output', 'text'));
+  if (count === 0) return [];
+  const spec = `ResourceType=instance,Tags=[{Key=App,Value=${app}},{Key=Environment,Value=${environment}}]`;
+  const ids = aws('ec2', 'run-instances', '--image-id', ami, '--instance-type', 't3.micro', '--count', String(count), '--tag-specifications', spec, '--query', 'Instances[].InstanceId', '--output', 'text')
+    .split(/\s+/)
+    .sort();
+  for (const [index, tags] of Object.entries(extraTags)) {
+    aws('ec2', 'create-tags', '--resources', ids[Number(index)]!, '--tags', ...Object.entries(tags).map(([key, value]) => `Key=${key},Value=${value}`));
   }
-  return ids.sort();
+  return ids;
 }
 
 function control(instance: string, name: string, content = ''): void {
@@ -201,29 +206,34 @@ describe('scripts/deploy.sh against a local AWS', () => {
     expect(lkg()).toBe(images.a.image);
     expect(result.summary()).toContain('**Failed**');
 
-    // WHEN the operator rolls back (no arguments: last-known-good, its commit from the ECR tag)
-    const rollback = script('rollback.sh', ['--environment', environment, '--timeout', '1']);
-    // THEN every instance runs A again
+    // WHEN the operator rolls back all at once (default image: last-known-good, its commit from the ECR tag)
+    const sent = journal().length;
+    const rollback = script('rollback.sh', ['--environment', environment, '--timeout', '1', '--no-canary']);
+    // THEN one command went to every instance, and every one runs A again
     expect(rollback.status, rollback.stdout + rollback.stderr).toBe(0);
+    const sends = journal().slice(sent).filter((e) => e.event === 'send');
+    expect(sends.map((e) => e.instanceIds)).toEqual([ids]);
+    expect(sends[0]!.parameters).toMatchObject({ ImageUri: [images.a.image], Commit: [images.a.commit] });
     for (const id of ids) expect(current(id)).toBe(`${images.a.image} ${images.a.commit}\n`);
     expect(lkg()).toBe(images.a.image);
   });
 
   it('stops after a failed canary: the other instances never receive the command', () => {
-    // GIVEN three instances on A, and C unhealthy on the canary
+    // GIVEN three fresh instances, and C unhealthy on the canary (the first id)
     const ids = fleet(3);
-    expect(deploy(images.a).status).toBe(0);
     control(ids[0]!, 'unhealthy', `${images.c.image}\n`);
+    const before = lkg();
     const sent = journal().length;
     // WHEN C is deployed
     const result = deploy(images.c);
-    // THEN exit 1 names the canary, only the canary got the command, and nothing moved elsewhere
+    // THEN exit 1 names the canary, only the canary got the command, and nothing else changed
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`deploy failed on the canary ${ids[0]}`);
     expect(journal().slice(sent).filter((e) => e.event === 'send').map((e) => e.instanceIds)).toEqual([[ids[0]]]);
-    for (const id of ids) expect(current(id)).toBe(`${images.a.image} ${images.a.commit}\n`);
-    expect(hostFile(ids[1]!, 'docker/runs')).not.toContain(images.c.image);
-    expect(lkg()).toBe(images.a.image);
+    expect(hostFile(ids[0]!, 'docker/runs')).toContain(images.c.image);
+    for (const id of ids.slice(1)) expect(hostFile(id, 'docker/calls')).toBe('');
+    for (const id of ids) expect(current(id)).toBe('');
+    expect(lkg()).toBe(before);
   });
 
   it('gives up at the deadline (exit 1) when the host command never finishes', () => {
@@ -256,6 +266,21 @@ describe('scripts/deploy.sh against a local AWS', () => {
     expect(aws('ssm', 'list-commands', '--query', `length(Commands[?contains(InstanceIds, '${ids[0]}')])`, '--output', 'text')).toBe('0');
   });
 
+  it('refuses to roll back (exit 2, nothing sent) before any deploy was healthy everywhere', () => {
+    // GIVEN the parameter as Terraform creates it
+    const before = lkg();
+    aws('ssm', 'put-parameter', '--name', lkgParameter, '--type', 'String', '--value', 'none', '--overwrite');
+    const sent = journal().length;
+    try {
+      const result = script('rollback.sh', ['--environment', environment]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(`${lkgParameter} holds no image yet`);
+      expect(journal().slice(sent)).toEqual([]);
+    } finally {
+      aws('ssm', 'put-parameter', '--name', lkgParameter, '--type', 'String', '--value', before, '--overwrite');
+    }
+  });
+
   it('fails pre-flight (exit 3) when no instance is tagged for the environment', () => {
     fleet(0);
     const result = deploy(images.c);
@@ -275,7 +300,9 @@ describe('scripts/deploy.sh against a local AWS', () => {
     expect(current(instance!)).toBe('');
   });
 
-  it.each(['Undeliverable', 'DeliveryTimedOut', 'Terminated'])('fails (exit 1) when the invocation ends %s', (delivery) => {
+  // wait-for-command.test.ts covers every final status; these two come from the launcher's delivery emulation, the
+  // second one with the command-level Incomplete it causes.
+  it.each(['Undeliverable', 'DeliveryTimedOut'])('fails (exit 1) when the invocation ends %s', (delivery) => {
     const [instance] = fleet(1, { 0: { MotoSsmDelivery: delivery } });
     const before = lkg();
     const result = deploy(images.c);
