@@ -32,7 +32,7 @@ export function nextSteps(options: ResolvedOptions, where: string, github?: Crea
   return [
     ...head,
     `  3. Push to github.com/${options.githubOwner}/${options.githubRepo}, create the GitHub environments (${options.environments.join(', ')}),`,
-    '     set the variables AWS_ACCOUNT_ID and AWS_REGION, then enable the pipeline:',
+    `     set the variable AWS_ACCOUNT_ID (the region, ${options.region}, is written into the workflows), then enable the pipeline:`,
     `       gh variable set PIPELINE_ENABLED --body true --repo ${options.githubOwner}/${options.githubRepo}`,
   ].join('\n');
 }
