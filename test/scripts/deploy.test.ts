@@ -188,7 +188,7 @@ describe('scripts/deploy.sh against a local AWS', () => {
     expect(canaryEnd.t).toBeLessThan(sends[1]!.t);
     for (const id of ids) expect(current(id)).toBe(`${images.b.image} ${images.b.commit}\n`);
     expect(lkg()).toBe(images.b.image);
-    expect(result.summary()).toMatch(/### Canary[\s\S]*### Remaining instances/);
+    expect(result.summary()).toMatch(/^#### Canary$[\s\S]*^#### Remaining instances$/m);
 
     // WHEN status.sh is asked about the environment
     const status = script('status.sh', ['--environment', environment]);
