@@ -10,9 +10,10 @@
 //
 // Why a script and not projen's Bundler (esbuild's CLI): inlining yeoman's package.json reads needs a plugin.
 // Run: node projenrc/bundle.ts  (Node's type stripping; type-checked with .projenrc.ts by projen).
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
@@ -23,7 +24,7 @@ const outdir = join(root, 'dist');
  * path is dist/, so each read is replaced by the fields it uses, taken from the installed package at build time.
  * A changed count means a yeoman upgrade moved or added such a read: the build fails so someone looks.
  */
-const ownPackageJsonReads: readonly { readonly file: string; readonly code: string }[] = [
+export const ownPackageJsonReads: readonly { readonly file: string; readonly code: string }[] = [
   { file: 'yeoman-environment/dist/environment-base.js', code: "require('../package.json')" },
   { file: 'yeoman-environment/dist/module-lookup.js', code: "JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString())" },
   { file: 'yeoman-generator/dist/generator.js', code: "JSON.parse(readFileSync(pathJoin(_dirname, '../package.json'), 'utf8'))" },
@@ -37,7 +38,7 @@ const allowedLicences = new Set(['MIT', 'ISC', 'Apache-2.0', 'BSD-2-Clause', 'BS
 const licenceOverrides: Readonly<Record<string, string>> = { 'cli-table@0.3.11': 'MIT' };
 
 /** Records in `replaced` how many times each of ownPackageJsonReads was found. */
-function inlineOwnPackageJsonReads(replaced: Map<string, number>): esbuild.Plugin {
+export function inlineOwnPackageJsonReads(replaced: Map<string, number>): esbuild.Plugin {
   return {
     name: 'inline-own-package-json-reads',
     setup(build) {
@@ -65,7 +66,7 @@ function inlineOwnPackageJsonReads(replaced: Map<string, number>): esbuild.Plugi
  * Optional modules that dependencies `require` inside a try/catch and we do not install (debug's supports-color):
  * left external, the bundle would pick up whatever copy happens to sit in a parent node_modules of the user's.
  */
-function absentOptionalModules(names: readonly string[]): esbuild.Plugin {
+export function absentOptionalModules(names: readonly string[]): esbuild.Plugin {
   const filter = new RegExp(`^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
   return {
     name: 'absent-optional-modules',
@@ -101,25 +102,40 @@ const common: esbuild.BuildOptions = {
   define: { __dirname: 'import.meta.dirname', __filename: 'import.meta.filename' },
 };
 
+/** Fails unless each of `reads` was replaced exactly once. */
+export function checkOwnPackageJsonReads(replaced: ReadonlyMap<string, number>, reads = ownPackageJsonReads): void {
+  const expected = reads.map((r) => `${r.file}: 1`).join(', ');
+  const actual = reads.map((r) => `${r.file}: ${replaced.get(r.file) ?? 0}`).join(', ');
+  if (actual !== expected) throw new Error(`yeoman's own package.json reads changed (expected ${expected}; found ${actual}); review them in projenrc/bundle.ts`);
+}
+
+/** Fails if the bundle would import a package (not a Node built-in) other than `allowed` at run time. */
+export function checkExternals(bundleName: string, metafile: esbuild.Metafile, allowed: readonly string[]): void {
+  for (const output of Object.values(metafile.outputs)) {
+    const external = output.imports.filter((i) => i.external && !i.path.startsWith('node:') && !builtinModules.includes(i.path));
+    const wrong = external.filter((i) => !allowed.some((name) => i.path === name || i.path.startsWith(`${name}/`)));
+    if (wrong.length > 0) throw new Error(`${bundleName} would import ${wrong.map((i) => i.path).join(', ')} at run time, but the package has no dependencies`);
+  }
+}
+
 async function bundle(entry: 'cli' | 'index', allowedExternals: readonly string[]) {
   const replaced = new Map<string, number>();
   const result = await esbuild.build({ ...common, entryPoints: { [entry]: join(root, 'src', `${entry}.ts`) }, plugins: [inlineOwnPackageJsonReads(replaced), absentOptionalModules(['supports-color'])] });
   const metafile = result.metafile!;
-  for (const output of Object.values(metafile.outputs)) {
-    const external = output.imports.filter((i) => i.external && !i.path.startsWith('node:') && !builtinModules.includes(i.path));
-    const wrong = external.filter((i) => !allowedExternals.some((name) => i.path === name || i.path.startsWith(`${name}/`)));
-    if (wrong.length > 0) throw new Error(`dist/${entry}.js would import ${wrong.map((i) => i.path).join(', ')} at run time, but the package has no dependencies`);
-  }
+  checkExternals(`dist/${entry}.js`, metafile, allowedExternals);
   return { outputFiles: result.outputFiles!, metafile, replaced };
 }
 
-/** name@version → what THIRD-PARTY-NOTICES.md says about it, for every package with a file inlined. */
-function notices(metafiles: readonly esbuild.Metafile[]): string {
+/**
+ * THIRD-PARTY-NOTICES.md: every package with a file in the bundles (metafile inputs, relative to `workingDir`), its
+ * licence and its licence files. Fails on a package without a licence or with one not in allowedLicences.
+ */
+export function thirdPartyNotices(metafiles: readonly esbuild.Metafile[], workingDir = root): string {
   const packages = new Map<string, { name: string; version: string; licence: string; texts: string[] }>();
   for (const input of metafiles.flatMap((metafile) => Object.keys(metafile.inputs))) {
     if (!input.includes('node_modules/')) continue;
     // The nearest package.json with a name: folders like dist/esm carry a nameless one ({"type": "module"}).
-    let dir = dirname(join(root, input));
+    let dir = dirname(join(workingDir, input));
     let manifest: { name?: string; version?: string; license?: unknown } = {};
     while (!(existsSync(join(dir, 'package.json')) && (manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).name)) dir = dirname(dir);
     const id = `${manifest.name}@${manifest.version}`;
@@ -133,7 +149,7 @@ function notices(metafiles: readonly esbuild.Metafile[]): string {
       .filter((file) => /^(licen[cs]e|copying|notice)/i.test(file))
       .sort()
       .map((file) => readFileSync(join(dir, file), 'utf8').trim());
-    packages.set(id, { name: manifest.name!, version: manifest.version!, licence, texts });
+    packages.set(id, { name: manifest.name!, version: manifest.version!, licence: licence.replace(/^\((.*)\)$/, '$1'), texts });
   }
   const sections = [...packages.values()]
     .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version))
@@ -148,21 +164,23 @@ function writeAtomically(path: string, contents: string | Uint8Array) {
   renameSync(temporary, path);
 }
 
-const started = Date.now();
-const cli = await bundle('cli', []);
-const index = await bundle('index', ['projen', 'constructs']);
+async function main() {
+  const started = Date.now();
+  const cli = await bundle('cli', []);
+  const index = await bundle('index', ['projen', 'constructs']);
+  checkOwnPackageJsonReads(cli.replaced);
 
-const expectedReads = ownPackageJsonReads.map((r) => `${r.file}: 1`).join(', ');
-const actualReads = ownPackageJsonReads.map((r) => `${r.file}: ${cli.replaced.get(r.file) ?? 0}`).join(', ');
-if (actualReads !== expectedReads) throw new Error(`yeoman's own package.json reads changed (expected ${expectedReads}; found ${actualReads}); review them in projenrc/bundle.ts`);
+  mkdirSync(outdir, { recursive: true });
+  const outputs = [...cli.outputFiles, ...index.outputFiles];
+  for (const file of outputs) writeAtomically(file.path, file.contents);
+  writeAtomically(join(outdir, 'THIRD-PARTY-NOTICES.md'), thirdPartyNotices([cli.metafile, index.metafile]));
+  // Anything else in dist/ is stale (a renamed entry): it would ship.
+  const current = new Set([...outputs.map((file) => basename(file.path)), 'THIRD-PARTY-NOTICES.md']);
+  for (const stale of readdirSync(outdir).filter((file) => !current.has(file) && !file.endsWith('.tmp'))) rmSync(join(outdir, stale));
 
-mkdirSync(outdir, { recursive: true });
-const outputs = [...cli.outputFiles, ...index.outputFiles];
-for (const file of outputs) writeAtomically(file.path, file.contents);
-writeAtomically(join(outdir, 'THIRD-PARTY-NOTICES.md'), notices([cli.metafile, index.metafile]));
-// Anything else in dist/ is stale (a renamed entry): it would ship.
-const current = new Set([...outputs.map((file) => basename(file.path)), 'THIRD-PARTY-NOTICES.md']);
-for (const stale of readdirSync(outdir).filter((file) => !current.has(file) && !file.endsWith('.tmp'))) rmSync(join(outdir, stale));
+  const size = (file: string) => `${(outputs.find((o) => basename(o.path) === file)!.contents.byteLength / 1024 / 1024).toFixed(2)} MB`;
+  process.stderr.write(`bundled dist/cli.js (${size('cli.js')}) and dist/index.js (${size('index.js')}) in ${Date.now() - started} ms\n`);
+}
 
-const size = (file: string) => `${(outputs.find((o) => basename(o.path) === file)!.contents.byteLength / 1024 / 1024).toFixed(2)} MB`;
-process.stderr.write(`bundled dist/cli.js (${size('cli.js')}) and dist/index.js (${size('index.js')}) in ${Date.now() - started} ms\n`);
+// Run as a script (the `bundle` task); imported by test/bundle for its checks.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -26,6 +26,7 @@ export interface OptionDefinition<K extends keyof PipelineOptions = keyof Pipeli
   /** Question asked in interactive runs when no flag gave the value. */
   readonly prompt?: string;
   readonly default?: (ctx: DefaultContext) => NonNullable<PipelineOptions[K]> | undefined;
+  /** @internal Not in the published types: zod is inlined into dist/, so consumers have no zod to resolve it with. */
   readonly schema: z.ZodType<NonNullable<PipelineOptions[K]>>;
   readonly validate: v.Validator<NonNullable<PipelineOptions[K]>>;
 }

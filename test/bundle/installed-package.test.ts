@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { installedPackage, repoRoot, runCli } from '../support/cli.js';
@@ -94,18 +94,37 @@ describe('the packed package, installed from its tarball', () => {
     expect(a.length).toBeGreaterThan(50);
   });
 
+  /** A folder where the package, installed from its tarball, sits next to links to our copies of `links`. */
+  function projectWith(links: readonly string[]): string {
+    const project = tempDir('ec2-oidc-project-type-');
+    writeFileSync(join(project, 'package.json'), '{ "name": "project-type", "private": true, "type": "module" }\n');
+    npm(['install', '--offline', '--no-package-lock', installedPackage.tarball], project);
+    for (const link of links) {
+      mkdirSync(dirname(join(project, 'node_modules', link)), { recursive: true });
+      symlinkSync(join(repoRoot, 'node_modules', link), join(project, 'node_modules', link));
+    }
+    return project;
+  }
+
+  it('ships types a strict consumer compiles without skipLibCheck, with nothing but projen and constructs installed', async () => {
+    // GIVEN a generated repo's .projenrc.ts next to the installed package, projen, constructs (and a compiler)
+    const project = projectWith(['projen', 'constructs', 'typescript', '@types/node']);
+    writeFileSync(join(project, '.projenrc.ts'), "import { Ec2OidcPipelineProject } from 'create-ec2-oidc-pipeline';\n\nnew Ec2OidcPipelineProject({ name: 'demo', githubOwner: 'acme', githubRepo: 'demo', environments: ['production'] }).synth();\n");
+    // WHEN it is type-checked strictly, declaration files included
+    const tsc = await execa(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2023', '--types', 'node', '.projenrc.ts'], { cwd: project, reject: false, all: true });
+    // THEN it compiles: the shipped .d.ts files import nothing the package does not install (zod, yeoman…)
+    expect(tsc.exitCode, tsc.all).toBe(0);
+  });
+
   it('runs its projen project type from the bundle: a synth over a fresh scaffold changes nothing', async () => {
     // GIVEN a repository scaffolded by the installed bin
     const cwd = tempDir('ec2-oidc-synth-');
     expect((await runCli(doneWhen, { cwd })).exitCode).toBe(0);
     const repo = join(cwd, 'demo');
     const scaffolded = readTree(repo);
-    // AND a folder where the package, installed from its tarball, sits next to projen and constructs as in a generated
-    // repo's node_modules (those two are links to ours: the registry is not needed, and one copy of each is loaded)
-    const project = tempDir('ec2-oidc-project-type-');
-    writeFileSync(join(project, 'package.json'), '{ "name": "project-type", "private": true }\n');
-    npm(['install', '--offline', '--no-package-lock', installedPackage.tarball], project);
-    for (const peer of ['projen', 'constructs']) symlinkSync(join(repoRoot, 'node_modules', peer), join(project, 'node_modules', peer));
+    // AND the package installed next to projen and constructs, as in a generated repo's node_modules (links to ours:
+    // the registry is not needed, and one copy of each is loaded)
+    const project = projectWith(['projen', 'constructs']);
     const options = { name: 'demo', githubOwner: 'acme', githubRepo: 'demo', region: 'eu-west-1', environments: ['production'], outdir: repo };
     writeFileSync(join(project, 'synth.mjs'), `import { Ec2OidcPipelineProject } from 'create-ec2-oidc-pipeline';\nnew Ec2OidcPipelineProject(${JSON.stringify(options)}).synth();\n`);
     // WHEN the project type synthesizes over it

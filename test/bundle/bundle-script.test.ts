@@ -1,0 +1,92 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { checkExternals, checkOwnPackageJsonReads, inlineOwnPackageJsonReads, ownPackageJsonReads, thirdPartyNotices } from '../../projenrc/bundle.js';
+import { tempDir } from '../support/render-preset.js';
+
+/** The guards of projenrc/bundle.ts, each shown failing on a fixture (the real build passes them: see the e2e tests). */
+
+function writeTree(root: string, files: Record<string, string>): string {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+const environmentBase = 'yeoman-environment/dist/environment-base.js';
+const readsItsVersion = "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nexport const ENVIRONMENT_VERSION = require('../package.json').version;\n";
+
+/** A fake yeoman-environment whose environment-base.js is `code`, bundled through the plugin. */
+async function bundleFakeYeoman(code: string) {
+  const root = writeTree(tempDir('bundle-fixture-'), {
+    'node_modules/yeoman-environment/package.json': '{ "name": "yeoman-environment", "version": "9.9.9", "type": "module" }\n',
+    [`node_modules/${environmentBase}`]: code,
+    'entry.js': `export { ENVIRONMENT_VERSION } from '${environmentBase}';\n`,
+  });
+  const replaced = new Map<string, number>();
+  const result = await esbuild.build({ absWorkingDir: root, entryPoints: ['entry.js'], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'silent', plugins: [inlineOwnPackageJsonReads(replaced)] });
+  return { text: result.outputFiles[0]!.text, replaced };
+}
+
+const metafileWith = (inputs: readonly string[]) => ({ inputs: Object.fromEntries(inputs.map((path) => [path, { bytes: 1, imports: [] }])), outputs: {} }) as unknown as esbuild.Metafile;
+
+describe('projenrc/bundle.ts', () => {
+  it("inlines yeoman's read of its own package.json, so the bundle runs with no package.json beside it", async () => {
+    // GIVEN a module reading ../package.json relative to itself WHEN it is bundled
+    const { text, replaced } = await bundleFakeYeoman(readsItsVersion);
+    // THEN the read is gone, counted once, and the bundle runs from a folder without that package.json
+    expect(text).not.toContain('package.json');
+    expect(replaced.get(environmentBase)).toBe(1);
+    const out = join(tempDir('bundle-out-'), 'bundle.mjs');
+    writeFileSync(out, text);
+    expect(((await import(pathToFileURL(out).href)) as { ENVIRONMENT_VERSION: string }).ENVIRONMENT_VERSION).toBe('9.9.9');
+  });
+
+  it("fails when the number of yeoman's own package.json reads changes (one moved or gone)", async () => {
+    const { replaced } = await bundleFakeYeoman('export const ENVIRONMENT_VERSION = "read elsewhere now";\n');
+    expect(() => checkOwnPackageJsonReads(replaced, ownPackageJsonReads.filter((read) => read.file === environmentBase))).toThrow(
+      /yeoman's own package\.json reads changed \(expected yeoman-environment\/dist\/environment-base\.js: 1; found yeoman-environment\/dist\/environment-base\.js: 0\)/,
+    );
+  });
+
+  it('fails on a new read of its own package.json that it does not know how to inline', async () => {
+    const added = `${readsItsVersion}import { readFileSync } from 'node:fs';\nexport const manifest = readFileSync(new URL('../package.json', import.meta.url), 'utf8');\n`;
+    await expect(bundleFakeYeoman(added)).rejects.toThrow(/environment-base\.js still reads its own package\.json/);
+  });
+
+  it('fails when a bundle would import a package at run time, built-ins and the allowed peers aside', () => {
+    const importing = (...paths: string[]) =>
+      ({ inputs: {}, outputs: { 'dist/x.js': { bytes: 1, inputs: {}, exports: [], imports: paths.map((path) => ({ path, kind: 'import-statement', external: true })) } } }) as unknown as esbuild.Metafile;
+    expect(() => checkExternals('dist/x.js', importing('node:fs', 'path', 'projen/lib/project.js', 'constructs'), ['projen', 'constructs'])).not.toThrow();
+    expect(() => checkExternals('dist/x.js', importing('node:fs', 'supports-color'), [])).toThrow('dist/x.js would import supports-color at run time');
+    expect(() => checkExternals('dist/x.js', importing('projenx'), ['projen'])).toThrow(/would import projenx/);
+  });
+
+  it('lists each inlined package once with its licence files, found above nameless package.json files', () => {
+    const root = writeTree(tempDir('notices-'), {
+      'node_modules/ok/package.json': '{ "name": "ok", "version": "1.2.3", "license": "MIT" }\n',
+      'node_modules/ok/LICENSE': 'Copyright (c) Ok Authors\n',
+      'node_modules/ok/dist/esm/package.json': '{ "type": "module" }\n',
+      'node_modules/bare/package.json': '{ "name": "bare", "version": "0.1.0", "license": "ISC" }\n',
+    });
+    const notices = thirdPartyNotices([metafileWith(['node_modules/ok/dist/esm/a.js', 'node_modules/ok/b.js']), metafileWith(['node_modules/bare/index.js', 'src/ours.ts'])], root);
+    expect(notices).toContain('## ok@1.2.3 (MIT)\n\n```\nCopyright (c) Ok Authors\n```\n');
+    expect(notices.match(/## ok@/g)).toHaveLength(1);
+    expect(notices).toContain('## bare@0.1.0 (ISC)\n\nThe package ships no licence file; its package.json declares ISC.\n');
+    expect(notices).toContain('inline the following 2 packages');
+  });
+
+  it('fails on an inlined package whose licence is not on the list, or that names none', () => {
+    const root = writeTree(tempDir('notices-'), {
+      'node_modules/copyleft/package.json': '{ "name": "copyleft", "version": "1.0.0", "license": "GPL-3.0-only" }\n',
+      'node_modules/silent/package.json': '{ "name": "silent", "version": "1.0.0" }\n',
+      'node_modules/either/package.json': '{ "name": "either", "version": "1.0.0", "license": "(GPL-2.0 OR MIT)" }\n',
+    });
+    expect(() => thirdPartyNotices([metafileWith(['node_modules/copyleft/index.js'])], root)).toThrow('copyleft@1.0.0 (inlined into dist/) is GPL-3.0-only, not one of MIT');
+    expect(() => thirdPartyNotices([metafileWith(['node_modules/silent/index.js'])], root)).toThrow('silent@1.0.0 (inlined into dist/) names no licence');
+    expect(thirdPartyNotices([metafileWith(['node_modules/either/index.js'])], root)).toContain('## either@1.0.0 (GPL-2.0 OR MIT)\n');
+  });
+});
