@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { requireTool } from './tools.js';
 
 export interface MotoServer {
@@ -38,16 +41,20 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
   else requireTool('moto_server', 'pip install "moto[server]"', ['--help']);
   const port = await freePort();
   const region = options.region ?? 'us-east-1';
+  // Output goes to a file, not a pipe: a test blocked in a synchronous child process stops reading pipes, and a
+  // full pipe freezes moto.
+  const logPath = join(mkdtempSync(join(tmpdir(), 'moto-')), 'moto.log');
+  const logFd = openSync(logPath, 'w');
+  const env = { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', ...options.env };
   const child: ChildProcess = options.launcher
-    ? spawn('python3', [options.launcher, '--port', String(port)], { env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout?.on('data', (chunk) => (log = (log + chunk).slice(-20_000)));
-  child.stderr?.on('data', (chunk) => (log = (log + chunk).slice(-20_000)));
+    ? spawn('python3', [options.launcher, '--port', String(port)], { env, stdio: ['ignore', logFd, logFd] })
+    : spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  const tail = () => readFileSync(logPath, 'utf8').slice(-20_000);
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto exited with ${child.exitCode} before serving:\n${log}`);
+    if (child.exitCode !== null) throw new Error(`moto exited with ${child.exitCode} before serving:\n${tail()}`);
     try {
       const response = await fetch(`${endpoint}/moto-api/data.json`);
       if (response.ok) break;
@@ -56,7 +63,7 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`moto did not answer on ${endpoint} within 60 s:\n${log}`);
+      throw new Error(`moto did not answer on ${endpoint} within 60 s:\n${tail()}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
