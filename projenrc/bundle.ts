@@ -9,7 +9,7 @@
 // import.meta.url (src/render/templates-dir.ts), which is the bundle's own URL once bundled.
 //
 // Why a script and not projen's Bundler (esbuild's CLI): inlining yeoman's package.json reads needs a plugin.
-// Run: node projenrc/bundle.ts  (Node's type stripping; type-checked with .projenrc.ts by projen).
+// Run: node projenrc/bundle.ts  (Node's type stripping; type-checked by `npm test` through test/tsconfig.json).
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
@@ -21,7 +21,8 @@ const outdir = join(root, 'dist');
 
 /**
  * Modules that read their own package.json next to themselves (relative to import.meta.url): once bundled, that
- * path is dist/, so each read is replaced by the fields it uses, taken from the installed package at build time.
+ * path is dist/, so each read is replaced by the package's name and version (all any of them uses), taken from the
+ * installed package at build time.
  * A changed count means a yeoman upgrade moved or added such a read: the build fails so someone looks.
  */
 export const ownPackageJsonReads: readonly { readonly file: string; readonly code: string }[] = [
