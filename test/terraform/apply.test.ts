@@ -1,9 +1,13 @@
+import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { startMoto } from '../support/moto.js';
 import { presetNames } from '../support/presets.js';
 import { tempDir, writeFiles } from '../support/render-preset.js';
+import { identityPolicies, readRoles } from '../iam/applied-roles.js';
+import { grantedActions } from '../iam/simulator.js';
 import {
+  apiCalls,
   applyRoots,
   environmentsOf,
   outputs,
@@ -18,9 +22,11 @@ import { requireTool } from '../support/tools.js';
 // What this proves and what it cannot: every resource the templates declare is created by the real AWS provider
 // (5.100) against moto 5.2.1 — S3 bucket and its settings, IAM OIDC provider, roles and policies, instance profile, ECR
 // repository and lifecycle policy, security group and rules, SSM document and parameter, EC2 instance — and
-// re-planned clean. moto does not enforce IAM, allowedPattern or bucket policies (test/iam evaluates the policies),
-// and the environment roots use a local backend here (the S3 backend block is checked by `terraform validate`).
-// The S3 lifecycle configuration alone costs ~1 minute: the provider waits for it to read back consistently.
+// re-planned clean; and that the plan and infra roles grant every API action that re-plan called. moto does not enforce
+// IAM, allowedPattern or bucket policies (test/iam evaluates the policies), and the environment roots use a local
+// backend here (the S3 backend block is checked by `terraform validate`). Every resource type the templates declare
+// is emulated by moto; none had to be left out. The S3 lifecycle configuration alone costs ~1 minute: the provider
+// polls until the rules read back the same for a while, against AWS as well.
 
 async function aws(env: Record<string, string>, args: string[]): Promise<unknown> {
   const { stdout } = await execa('aws', [...args, '--output', 'json'], { env, stdin: 'ignore' });
@@ -31,9 +37,10 @@ describe('Terraform apply against a local AWS (moto)', () => {
   requireTerraform();
   requireTool('aws', 'pip install awscli');
 
-  it.concurrent.each(presetNames)(
+  it.concurrent.for(presetNames)(
     'preset %s: applies bootstrap then each environment, re-plans with no changes, and destroys',
-    async (preset) => {
+    { timeout: 900_000 },
+    async (preset, { expect }) => {
       // GIVEN the rendered preset aimed at its own moto server, in the preset's region
       const { region, name } = resolvedVariant(preset);
       const moto = await startMoto({ region });
@@ -66,24 +73,41 @@ describe('Terraform apply against a local AWS (moto)', () => {
           expect(volumes.Volumes).toEqual([expect.objectContaining({ Encrypted: true, VolumeType: 'gp3', Size: 20 })]);
         }
 
-        // AND a second plan of every root finds nothing to change (exit code 0; 2 would mean a perpetual diff)
-        for (const root of roots) {
-          const plan = await terraform(root, ['plan', '-detailed-exitcode', '-input=false'], { env: moto.env, okExitCodes: [0, 2] });
-          expect(plan.exitCode, `${root}:\n${plan.stdout}`).toBe(0);
+        // AND a second plan of every root finds nothing to change (exit code 0; 2 would mean a perpetual diff); the JSON
+        // log records every AWS call the provider made for it
+        const logs = roots.map((root) => join(root, 'plan-log.json'));
+        await Promise.all(
+          roots.map(async (root, i) => {
+            const env = { ...moto.env, TF_LOG: 'json', TF_LOG_PATH: logs[i]! };
+            const plan = await terraform(root, ['plan', '-detailed-exitcode', '-input=false'], { env, okExitCodes: [0, 2] });
+            expect(plan.exitCode, `${root}:\n${plan.stdout}`).toBe(0);
+          }),
+        );
+
+        // AND the read-only plan role, and each environment's infra role, grant every API action the plan of an
+        // environment called: the plan jobs, and a CI apply's refresh, will not stop on AccessDenied
+        const roles = await readRoles(moto.env, [`${name}-plan`, ...environments.map((environment) => `${name}-${environment}-infra`)]);
+        const planGrants = await grantedActions(identityPolicies(roles.get(`${name}-plan`)!));
+        for (const [i, environment] of environments.entries()) {
+          const called = apiCalls(logs[i + 1]!);
+          called.delete('sts:GetCallerIdentity'); // needs no permission
+          expect(called.size).toBeGreaterThan(20);
+          const infraGrants = await grantedActions(identityPolicies(roles.get(`${name}-${environment}-infra`)!));
+          expect([...called].filter((action) => !planGrants.has(action.toLowerCase())), `plan role, ${environment}`).toEqual([]);
+          expect([...called].filter((action) => !infraGrants.has(action.toLowerCase())), `infra role, ${environment}`).toEqual([]);
         }
 
         // AND everything is destroyed: environments in reverse order, then the bootstrap
         for (const root of [...roots.slice(1).reverse(), roots[0]!]) {
           await terraform(root, ['destroy', '-auto-approve', '-input=false'], { env: moto.env });
         }
-        const roles = (await aws(moto.env, ['iam', 'list-roles'])) as { Roles: { RoleName: string }[] };
-        expect(roles.Roles.map((role) => role.RoleName).filter((role) => role.startsWith(name))).toEqual([]);
+        const remaining = (await aws(moto.env, ['iam', 'list-roles'])) as { Roles: { RoleName: string }[] };
+        expect(remaining.Roles.map((role) => role.RoleName).filter((role) => role.startsWith(name))).toEqual([]);
         const buckets = (await aws(moto.env, ['s3api', 'list-buckets'])) as { Buckets: unknown[] };
         expect(buckets.Buckets).toEqual([]);
       } finally {
         await moto.stop();
       }
     },
-    900_000,
   );
 });

@@ -23,9 +23,9 @@ describe.each(terraformVariantNames)('Terraform of variant %s', (variant) => {
     expect(run.exitCode).toBe(0);
   });
 
-  it.each(terraformRoots('', environmentsOf(variant)).map((root) => root.replace(/^\//, '')))(
+  it.concurrent.for(terraformRoots('', environmentsOf(variant)).map((root) => root.replace(/^\//, '')))(
     'validates root %s with the real AWS provider, without errors or warnings',
-    async (root) => {
+    async (root, { expect }) => {
       // GIVEN a root initialised offline from the provider mirror (no backend: validation needs no state)
       const dir = join(repo, root);
       await terraform(dir, ['init', '-backend=false', '-input=false']);
