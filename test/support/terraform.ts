@@ -210,11 +210,18 @@ export function prepareForMoto(repo: string, environments: readonly string[]): s
 export async function applyRoots(
   roots: readonly string[],
   env: Record<string, string>,
-  options: { bootstrapArgs?: readonly string[]; environmentArgs?: readonly string[]; concurrentEnvironments?: boolean } = {},
+  options: {
+    bootstrapArgs?: readonly string[];
+    environmentArgs?: readonly string[];
+    concurrentEnvironments?: boolean;
+    /** Write each apply's JSON log (every AWS call) to `apply-log.json` in its root, for `apiCalls`. */
+    logApiCalls?: boolean;
+  } = {},
 ): Promise<void> {
   const apply = async (root: string, args: readonly string[] = []) => {
     await terraform(root, ['init', '-input=false'], { env });
-    await terraform(root, ['apply', '-auto-approve', '-input=false', ...args], { env });
+    const log: Record<string, string> = options.logApiCalls ? { TF_LOG: 'json', TF_LOG_PATH: join(root, 'apply-log.json') } : {};
+    await terraform(root, ['apply', '-auto-approve', '-input=false', ...args], { env: { ...env, ...log } });
   };
   await apply(roots[0]!, options.bootstrapArgs);
   const environments = roots.slice(1);

@@ -49,7 +49,7 @@ describe('Terraform apply against a local AWS (moto)', () => {
         const roots = prepareForMoto(writeFiles(tempDir(`tf-apply-${preset}-`), renderVariant(preset)), environments);
 
         // WHEN the bootstrap root and then every environment root are applied, in promotion order
-        await applyRoots(roots, moto.env);
+        await applyRoots(roots, moto.env, { logApiCalls: true });
 
         // THEN the outputs name what the workflows and scripts rely on
         const bootstrap = await outputs(roots[0]!, moto.env);
@@ -85,7 +85,8 @@ describe('Terraform apply against a local AWS (moto)', () => {
         );
 
         // AND the read-only plan role, and each environment's infra role, grant every API action the plan of an
-        // environment called: the plan jobs, and a CI apply's refresh, will not stop on AccessDenied
+        // environment called: the plan jobs, and a CI apply's refresh, will not stop on AccessDenied (action level:
+        // test/iam simulates the resource-level scoping)
         const roles = await readRoles(moto.env, [`${name}-plan`, ...environments.map((environment) => `${name}-${environment}-infra`)]);
         const planGrants = await grantedActions(identityPolicies(roles.get(`${name}-plan`)!));
         for (const [i, environment] of environments.entries()) {
@@ -95,6 +96,17 @@ describe('Terraform apply against a local AWS (moto)', () => {
           const infraGrants = await grantedActions(identityPolicies(roles.get(`${name}-${environment}-infra`)!));
           expect([...called].filter((action) => !planGrants.has(action.toLowerCase())), `plan role, ${environment}`).toEqual([]);
           expect([...called].filter((action) => !infraGrants.has(action.toLowerCase())), `infra role, ${environment}`).toEqual([]);
+          // AND of what the first apply of the environment called, the infra role grants everything but the IAM writes,
+          // which by design only an administrator's apply makes (the infra role cannot change identities)
+          const applied = apiCalls(join(roots[i + 1]!, 'apply-log.json'));
+          applied.delete('sts:GetCallerIdentity');
+          const identityWrites = [...applied].filter((action) => /^iam:(?!Get|List)/.test(action));
+          expect(identityWrites.length).toBeGreaterThan(0);
+          expect(identityWrites.filter((action) => infraGrants.has(action.toLowerCase())), `infra role, ${environment}`).toEqual([]);
+          expect(
+            [...applied].filter((action) => !identityWrites.includes(action) && !infraGrants.has(action.toLowerCase())),
+            `infra role, apply of ${environment}`,
+          ).toEqual([]);
         }
 
         // AND everything is destroyed: environments in reverse order, then the bootstrap
