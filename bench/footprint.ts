@@ -1,116 +1,154 @@
-// What a user downloads and waits for: the bundled package (what we publish) against the unbundled build (lib/ with
-// its dependencies installed from the registry, as shipped before the bundle).
-// Usage: node bench/footprint.ts [--runs N]
-//   Packs both, then for each: packed size, `npm install <tarball>` into an empty folder (installed size, package
-//   count, install time), the first run of the installed bin (the done-when scaffold), its median over N more runs,
-//   and `npx --yes <tarball> --version` with an empty npm cache (install and first run, as `npx` does it).
-// The unbundled variant needs the npm registry. Prints a table, then one JSON line for the benchmark suite.
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Section 2: what a user downloads and waits for. The bundled package (what we publish) against the unbundled build
+// (lib/ with its dependencies installed from the registry, as shipped before the bundle) and create-vite.
+// For each: packed size, `npm install <tarball>` into an empty folder (installed size, package count, install time),
+// the first scaffold by the installed bin, warm scaffolds in turns with the others, and a first `npx` with an empty npm
+// cache (install and scaffold, as a user's first `npx create-…` does it). The unbundled build needs the npm registry.
+import { builtinModules } from 'node:module';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scaffoldArgs, tempIn, type BenchContext } from './support/context.js';
+import { benchEnv, formatMB, formatMs, formatRatio, median, pairedRatio, rounds, sh, timed, treeBytes } from './support/measure.js';
+import { anchors, binPath, installInto, pack, packageCount } from './support/packages.js';
+import type { SectionResult } from './support/report.js';
 
-const root = join(import.meta.dirname, '..');
-const args = process.argv.slice(2);
-const runs = Number(args[args.indexOf('--runs') + 1] ?? 5) || 5;
-const doneWhen = ['demo', '--yes', '--name', 'demo', '--github-owner', 'acme', '--github-repo', 'demo', '--region', 'eu-west-1', '--environments', 'production', '--skip-install', '--skip-git'];
-
-const baseEnv: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
-const sh = (command: string, argv: readonly string[], cwd: string, env = baseEnv) => execFileSync(command, argv, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-
-function timed(run: () => void): number {
-  const start = process.hrtime.bigint();
-  run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+/** Packages lib/ imports at run time (the bundle inlines them), projen and constructs aside: the generated repo's own. */
+function runtimeImports(lib: string): string[] {
+  const names = new Set<string>();
+  for (const entry of readdirSync(lib, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
+    const code = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+    // tsc writes one import or export per line: `import … from 'x'`, `export … from 'x'`, `import 'x'`, `import('x')`.
+    const specifiers = code.matchAll(/^\s*(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm);
+    for (const match of specifiers) {
+      const specifier = match[1] ?? match[2] ?? match[3]!;
+      if (specifier.startsWith('.') || specifier.startsWith('node:') || builtinModules.includes(specifier)) continue;
+      const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+      if (name !== 'projen' && name !== 'constructs') names.add(name);
+    }
+  }
+  return [...names].sort();
 }
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
-function treeBytes(dir: string): number {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
-}
-
-function pack(dir: string, destination: string): string {
-  const [result] = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', destination], dir)) as { filename: string }[];
-  return join(destination, result!.filename);
-}
-
-/** This package as it shipped before the bundle: lib/ and templates, the bundled packages as dependencies. */
-function unbundledPackage(stage: string): string {
-  const dir = join(stage, 'unbundled');
-  for (const path of ['templates', 'README.md', 'LICENSE']) cpSync(join(root, path), join(dir, path), { recursive: true });
-  cpSync(join(root, 'lib'), join(dir, 'lib'), { recursive: true });
+/** This package as it shipped before the bundle: lib/ and templates, what the bundle inlines as dependencies. */
+function unbundledPackage(context: BenchContext): string {
+  const dir = tempIn(context, 'unbundled-');
+  for (const path of ['templates', 'README.md', 'LICENSE', 'lib']) cpSync(join(context.root, path), join(dir, path), { recursive: true });
   mkdirSync(join(dir, 'bin'));
-  writeFileSync(join(dir, 'bin', 'create-ec2-oidc-pipeline.js'), readFileSync(join(root, 'bin', 'create-ec2-oidc-pipeline.js'), 'utf8').replace("'../dist/cli.js'", "'../lib/cli.js'"));
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown> & { devDependencies: Record<string, string>; scripts?: unknown };
-  const inlined = ['yeoman-generator', 'yeoman-environment', 'handlebars', '@octokit/rest', 'execa', 'zod', 'yaml'];
+  const bin = readFileSync(join(context.root, 'bin', 'create-ec2-oidc-pipeline.js'), 'utf8');
+  if (!bin.includes("'../dist/cli.js'")) throw new Error("bin/create-ec2-oidc-pipeline.js no longer imports '../dist/cli.js': update bench/footprint.ts");
+  writeFileSync(join(dir, 'bin', 'create-ec2-oidc-pipeline.js'), bin.replace("'../dist/cli.js'", "'../lib/cli.js'"));
+  const manifest = JSON.parse(readFileSync(join(context.root, 'package.json'), 'utf8')) as Record<string, unknown> & { devDependencies: Record<string, string> };
   const { scripts: _scripts, devDependencies, ...rest } = manifest;
-  const unbundled = { ...rest, main: 'lib/index.js', files: ['bin', 'lib', 'templates', 'README.md', 'LICENSE'], dependencies: Object.fromEntries(inlined.map((name) => [name, devDependencies[name]!])) };
+  const dependencies = Object.fromEntries(
+    runtimeImports(join(dir, 'lib')).map((name) => {
+      const version = devDependencies[name];
+      if (!version) throw new Error(`lib/ imports ${name}, which is not a devDependency of this package`);
+      return [name, version];
+    }),
+  );
+  const unbundled = { ...rest, main: 'lib/index.js', files: ['bin', 'lib', 'templates', 'README.md', 'LICENSE'], dependencies };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(unbundled, undefined, 2)}\n`);
-  // Its own folder: both tarballs are named create-ec2-oidc-pipeline-<version>.tgz.
-  return pack(dir, dir);
+  return pack(dir, context.stage, 'unbundled-pack-');
+}
+
+interface Candidate {
+  readonly name: string;
+  readonly tarball: string;
+  readonly packageName: string;
+  readonly binName: string;
+  readonly args: readonly string[];
 }
 
 interface Footprint {
-  readonly variant: string;
+  readonly name: string;
   readonly packedBytes: number;
   readonly installedBytes: number;
   readonly packages: number;
   readonly installMs: number;
   readonly firstRunMs: number;
-  readonly warmRunMs: number;
   readonly npxColdMs: number;
+  readonly bin: string;
 }
 
-function measure(variant: string, tarball: string, stage: string): Footprint {
-  const prefix = join(stage, `${variant}-install`);
-  mkdirSync(prefix);
-  writeFileSync(join(prefix, 'package.json'), '{ "name": "footprint", "private": true }\n');
-  const installMs = timed(() => sh('npm', ['install', '--omit=dev', tarball], prefix));
-  const packages = sh('npm', ['ls', '--all', '--omit=dev', '--parseable'], prefix).trim().split('\n').length - 1;
-  const bin = join(prefix, 'node_modules', 'create-ec2-oidc-pipeline', 'bin', 'create-ec2-oidc-pipeline.js');
-  const scaffold = () => {
-    const cwd = mkdtempSync(join(stage, `${variant}-run-`));
-    sh(process.execPath, [bin, ...doneWhen], cwd);
+function install(context: BenchContext, candidate: Candidate): Footprint {
+  const prefix = tempIn(context, 'footprint-install-');
+  const installMs = timed(() => installInto(prefix, [candidate.tarball]));
+  const bin = binPath(prefix, candidate.packageName, candidate.binName);
+  const firstRunMs = timed(() => sh(process.execPath, [bin, ...candidate.args], tempIn(context, 'footprint-first-')));
+  const cache = tempIn(context, 'footprint-npm-cache-');
+  const npxColdMs = timed(() =>
+    sh('npx', ['--yes', `--package=${candidate.tarball}`, candidate.binName, ...candidate.args], tempIn(context, 'footprint-npx-'), { ...benchEnv, npm_config_cache: cache }),
+  );
+  rmSync(cache, { recursive: true, force: true });
+  return {
+    name: candidate.name,
+    packedBytes: statSync(candidate.tarball).size,
+    installedBytes: treeBytes(join(prefix, 'node_modules')),
+    packages: packageCount(prefix),
+    installMs,
+    firstRunMs,
+    npxColdMs,
+    bin,
   };
-  const firstRunMs = timed(scaffold);
-  const warmRunMs = median(Array.from({ length: runs }, () => timed(scaffold)));
-  const cache = join(stage, `${variant}-npm-cache`);
-  const npxColdMs = timed(() => sh('npx', ['--yes', `--package=${tarball}`, 'create-ec2-oidc-pipeline', '--version'], stage, { ...baseEnv, npm_config_cache: cache }));
-  return { variant, packedBytes: statSync(tarball).size, installedBytes: treeBytes(join(prefix, 'node_modules')), packages, installMs, firstRunMs, warmRunMs, npxColdMs };
 }
 
-const stage = mkdtempSync(join(tmpdir(), 'bench-footprint-'));
-try {
-  process.stderr.write(`packing both variants in ${stage} (npm pack builds lib/ and dist/)…\n`);
-  const bundled = pack(root, mkdtempSync(join(stage, 'bundled-')));
-  const unbundled = unbundledPackage(stage);
-  process.stderr.write('installing and running the bundled package…\n');
-  const results = [measure('bundled', bundled, stage)];
-  process.stderr.write('installing and running the unbundled build (from the npm registry)…\n');
-  results.push(measure('unbundled', unbundled, stage));
-
-  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
-  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  const rows = [
-    ['', ...results.map((r) => r.variant)],
-    ['packed', ...results.map((r) => mb(r.packedBytes))],
-    ['installed', ...results.map((r) => mb(r.installedBytes))],
-    ['packages', ...results.map((r) => String(r.packages))],
-    ['npm install <tgz>', ...results.map((r) => s(r.installMs))],
-    ['first run (scaffold)', ...results.map((r) => s(r.firstRunMs))],
-    [`median of ${runs} more`, ...results.map((r) => s(r.warmRunMs))],
-    ['npx --version, empty cache', ...results.map((r) => s(r.npxColdMs))],
+export async function benchFootprint(context: BenchContext): Promise<SectionResult> {
+  context.log('footprint: packing the unbundled build and create-vite');
+  const ours = { packageName: 'create-ec2-oidc-pipeline', binName: 'create-ec2-oidc-pipeline', args: scaffoldArgs('demo') };
+  const candidates: Candidate[] = [
+    { name: 'bundled (published)', tarball: context.tarball, ...ours },
+    { name: 'unbundled build', tarball: unbundledPackage(context), ...ours },
+    {
+      name: anchors.createVite,
+      tarball: pack(anchors.createVite, context.stage, 'create-vite-pack-'),
+      packageName: 'create-vite',
+      binName: 'create-vite',
+      args: ['vite-app', '--template', 'vanilla-ts', '--no-interactive', '--no-immediate'],
+    },
   ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}\n`);
-  process.stdout.write(`${JSON.stringify({ benchmark: 'footprint', node: process.version, runs, results })}\n`);
-} finally {
-  rmSync(stage, { recursive: true, force: true });
+  const footprints = candidates.map((candidate) => {
+    context.log(`footprint: installing and running ${candidate.name}`);
+    return install(context, candidate);
+  });
+  context.log(`footprint: ${context.runs} rounds of warm scaffolds by each installed bin`);
+  const warm = await rounds(
+    candidates.map((candidate, i) => ({ name: candidate.name, run: () => timed(() => sh(process.execPath, [footprints[i]!.bin, ...candidate.args], tempIn(context, 'footprint-warm-'))) })),
+    context.runs,
+  );
+  const [bundled, unbundled] = footprints as [Footprint, Footprint, Footprint];
+  const warmRatio = pairedRatio(warm[bundled.name]!, warm[unbundled.name]!);
+  const row = (label: string, cell: (f: Footprint) => string) => [label, ...footprints.map(cell)];
+  return {
+    id: 'footprint',
+    title: '2. Install footprint',
+    method:
+      'Each tarball (ours from `npm pack`, the unbundled build packed from lib/ with the packages the bundle inlines as ' +
+      `dependencies, ${anchors.createVite} from the registry) is installed with \`npm install --omit=dev\` into an empty folder. ` +
+      'Installed size is the bytes of the files under node_modules; packages counts `npm ls --all --omit=dev`. The install, the ' +
+      'first run and the first `npx --yes --package=<tarball>` (empty npm cache: install and scaffold) are one sample each; ' +
+      `warm scaffolds are medians of ${context.runs} rounds in turn after a warm-up.`,
+    tables: [
+      [
+        ['', ...footprints.map((f) => f.name)],
+        row('packed (npm pack)', (f) => formatMB(f.packedBytes)),
+        row('installed (node_modules)', (f) => formatMB(f.installedBytes)),
+        row('packages installed', (f) => String(f.packages)),
+        row('npm install <tarball>', (f) => formatMs(f.installMs)),
+        row('first run after install (scaffold)', (f) => formatMs(f.firstRunMs)),
+        row(`warm scaffold, median of ${context.runs}`, (f) => formatMs(median(warm[f.name]!))),
+        row('first npx run, empty npm cache', (f) => formatMs(f.npxColdMs)),
+      ],
+    ],
+    targets: [
+      { what: 'installed size', target: '≤ 50 MB', measured: formatMB(bundled.installedBytes), met: bundled.installedBytes <= 50e6 },
+      { what: 'installed size (issue 7: the bundle)', target: '≤ 5 MB', measured: formatMB(bundled.installedBytes), met: bundled.installedBytes <= 5e6 },
+      { what: 'packages installed', target: '≤ 150', measured: String(bundled.packages), met: bundled.packages <= 150 },
+      { what: 'packages installed (issue 7: the bundle)', target: '≤ 3', measured: String(bundled.packages), met: bundled.packages <= 3 },
+      { what: 'first npx run, empty cache', target: '≤ 10 s', measured: formatMs(bundled.npxColdMs), met: bundled.npxColdMs <= 10_000 },
+    ].map((target) => ({ ...target, miss: `${target.measured} against ${target.target}` })),
+    notes: [
+      `The unbundled build installs ${formatRatio(unbundled.installedBytes / bundled.installedBytes)} the bytes and ${unbundled.packages} packages where the bundle installs ${bundled.packages}; its first npx run takes ${formatRatio(unbundled.npxColdMs / bundled.npxColdMs)} as long. Warm, the bundle scaffolds in ${formatRatio(warmRatio)} the time of the unbundled build (paired).`,
+    ],
+    data: { footprints: footprints.map(({ bin: _bin, ...f }) => f), warm, warmRatio },
+  };
 }

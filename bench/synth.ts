@@ -1,79 +1,103 @@
-// Warm `npx projen` in a generated repository: the command users run after every option change and upgrade.
-// Usage: node bench/synth.ts [--runs N] [--compare]
-//   Builds lib/, packs this package, scaffolds a repository with the real bin, installs the tarball there (never a
-//   link: that loads a second projen), then times warm synths. --compare also times .projenrc.ts under tsx and under
-//   ts-node with type-checking (projen's default runner) to confirm the choice of `node .projenrc.ts`.
-// Prints a table, then one JSON line for the benchmark suite. Self-contained: Node's type stripping runs it as is.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Section 3: a warm `npx projen` in a generated repository (the command users run after every option change and
+// upgrade), against the same command in a default `projen new typescript` project with its dependencies installed.
+// The generated repo gets the packed tarball installed (never a link: that loads a second projen). With --compare, it
+// also times .projenrc.ts under tsx and under ts-node with type-checking (projen's default runner), which confirmed
+// the choice of `node .projenrc.ts`.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { scaffoldArgs, tempIn, type BenchContext } from './support/context.js';
+import { describeProfile, summarizeProfiles, type ProfileSummary } from './support/cpu-profile.js';
+import { benchEnv, formatMs, formatRatio, median, pairedRatio, rounds, sh, timed } from './support/measure.js';
+import { anchors, binPath } from './support/packages.js';
+import type { SectionResult } from './support/report.js';
 
-interface Sample {
-  readonly name: string;
-  readonly command: string;
-  readonly ms: readonly number[];
+/** "npx (package npm) 750 ms, …": each process of a chain (outermost first) named by its busiest package, with the
+ * wall time it adds around the process it waits for. */
+function chain(profiles: readonly ProfileSummary[]): string {
+  return profiles
+    .map((profile, i) => {
+      const owner = profile.groups.find((group) => group.name.startsWith('package '))?.name ?? 'Node';
+      return `${owner}: ${formatMs(profile.wallMs - (profiles[i + 1]?.wallMs ?? 0))}`;
+    })
+    .join(', ');
 }
 
-const root = join(import.meta.dirname, '..');
-const args = process.argv.slice(2);
-const runs = Number(args[args.indexOf('--runs') + 1] ?? 10) || 10;
-const compare = args.includes('--compare');
-
-const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
-const sh = (command: string, argv: readonly string[], cwd: string) => execFileSync(command, argv, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-
-function time(name: string, command: string, argv: readonly string[], cwd: string, warmups = 1): Sample {
-  for (let i = 0; i < warmups; i++) sh(command, argv, cwd);
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    sh(command, argv, cwd);
-    ms.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return { name, command: [command, ...argv].join(' '), ms };
-}
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
-const stage = mkdtempSync(join(tmpdir(), 'bench-synth-'));
-try {
-  process.stderr.write(`setting up in ${stage} (build, pack, scaffold, npm install)…\n`);
-  sh(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], root);
-  const [packed] = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', stage], root)) as { filename: string }[];
-  sh(process.execPath, [join(root, 'bin/create-ec2-oidc-pipeline.js'), 'bench-app', '--yes', '--github-owner', 'acme', '--github-repo', 'bench-app', '--skip-install', '--skip-git'], stage);
+export async function benchSynth(context: BenchContext): Promise<SectionResult> {
+  context.log('synth: scaffolding a repository and installing the tarball in it');
+  const stage = tempIn(context, 'synth-');
+  sh(process.execPath, [context.bin, ...scaffoldArgs('bench-app')], stage);
   const repo = join(stage, 'bench-app');
-  sh('npm', ['install', '--no-save', '--no-package-lock', join(stage, packed!.filename)], repo);
+  sh('npm', ['install', '--no-save', '--no-package-lock', context.tarball], repo);
 
-  const samples: Sample[] = [
-    time('npx projen (warm)', 'npx', ['projen'], repo),
-    time('node .projenrc.ts (the default task alone)', process.execPath, ['.projenrc.ts'], repo),
+  context.log('synth: `projen new typescript` and its npm install (what --no-post skipped)');
+  const projenApp = join(stage, 'projen-app');
+  mkdirSync(projenApp);
+  sh(process.execPath, [binPath(context.anchors, 'projen'), 'new', 'typescript', '--no-post', '--no-git'], projenApp);
+  sh('npm', ['install', '--no-package-lock'], projenApp);
+
+  const variants = [
+    { name: 'generated repo: npx projen', command: 'npx', argv: ['projen'], cwd: repo },
+    { name: 'projen new typescript: npx projen', command: 'npx', argv: ['projen'], cwd: projenApp },
+    // The synth alone: the generated repo's default task is exactly this.
+    { name: 'generated repo: node .projenrc.ts', command: process.execPath, argv: ['.projenrc.ts'], cwd: repo },
   ];
-  if (compare) {
-    process.stderr.write('installing tsx, ts-node and TypeScript 5.9 (ts-node needs its compiler API) for --compare…\n');
+  if (context.flags.has('--compare')) {
+    context.log('synth: installing tsx, ts-node and TypeScript 5.9 for --compare');
     sh('npm', ['install', '--no-save', '--no-package-lock', 'tsx', 'ts-node', 'typescript@~5.9.3', '@types/node@22'], repo);
-    samples.push(time('tsx .projenrc.ts', 'npx', ['tsx', '.projenrc.ts'], repo));
-    // projen's default runner: ts-node with type-checking (under "type": "module" it needs the ESM loader).
-    samples.push(time('ts-node/esm, type-checked', process.execPath, ['--loader', 'ts-node/esm', '.projenrc.ts'], repo));
+    variants.push(
+      { name: 'generated repo: tsx .projenrc.ts', command: 'npx', argv: ['tsx', '.projenrc.ts'], cwd: repo },
+      // projen's default runner: ts-node with type-checking (under "type": "module" it needs the ESM loader).
+      { name: 'generated repo: ts-node/esm, type-checked', command: process.execPath, argv: ['--loader', 'ts-node/esm', '.projenrc.ts'], cwd: repo },
+    );
   }
-
-  const line = (cells: readonly string[]) => `${cells[0]!.padEnd(46)}${cells.slice(1).map((c) => c.padStart(10)).join('')}`;
-  console.log(line(['', 'median ms', 'min ms', 'max ms']));
-  for (const sample of samples) {
-    console.log(line([sample.name, median(sample.ms).toFixed(0), Math.min(...sample.ms).toFixed(0), Math.max(...sample.ms).toFixed(0)]));
-  }
-  console.log(
-    JSON.stringify({
-      benchmark: 'synth',
-      node: process.versions.node,
-      runs,
-      results: samples.map((s) => ({ name: s.name, command: s.command, medianMs: Math.round(median(s.ms)), minMs: Math.round(Math.min(...s.ms)), maxMs: Math.round(Math.max(...s.ms)) })),
-    }),
+  context.log(`synth: ${context.runs} rounds of ${variants.map((v) => v.name).join(', ')}`);
+  const ms = await rounds(
+    variants.map((v) => ({ name: v.name, run: () => timed(() => sh(v.command, v.argv, v.cwd)) })),
+    context.runs,
   );
-} finally {
-  rmSync(stage, { recursive: true, force: true });
+  const ours = ms[variants[0]!.name]!;
+  const theirs = ms[variants[1]!.name]!;
+  const synthAlone = median(ms[variants[2]!.name]!);
+  const ratio = pairedRatio(ours, theirs);
+
+  // Every Node process `npx projen` starts (npm's npx, projen's CLI, the task's `node .projenrc.ts`) writes a profile.
+  const profileDir = tempIn(context, 'synth-profile-');
+  sh('npx', ['projen'], repo, { ...benchEnv, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` });
+  const profiles = summarizeProfiles(profileDir);
+  const oursMedian = median(ours);
+  const breakdown =
+    `\`node .projenrc.ts\` alone (the default task: loading projen and the project type, rendering, writing) takes ${formatMs(synthAlone)}; ` +
+    `the other ${formatMs(oursMedian - synthAlone)} is \`npx\` resolving projen and projen's CLI starting its task runner, which spawns the task through a shell`;
+  return {
+    id: 'synth',
+    title: '3. Synth',
+    method:
+      '`npx projen` in a repository scaffolded by the installed tarball (with that tarball installed in it), against `npx projen` in ' +
+      `a default \`projen new typescript\` project (${anchors.projen}; its default runner is ts-node, type-checked) after its \`npm install\`. ` +
+      `Warm: one warm-up round, then ${context.runs} rounds in turn; nothing changes between runs.`,
+    tables: [
+      [
+        ['command', 'median', 'min', 'max', 'ratio (paired)'],
+        ...variants.map((v, i) => {
+          const values = ms[v.name]!;
+          return [v.name, formatMs(median(values)), formatMs(Math.min(...values)), formatMs(Math.max(...values)), i === 1 ? `ours ÷ it: ${formatRatio(ratio)}` : ''];
+        }),
+      ],
+    ],
+    targets: [
+      {
+        what: 'warm `npx projen` in a generated repo',
+        target: '≤ 1 s',
+        measured: formatMs(oursMedian),
+        met: oursMedian <= 1000,
+        miss: `${formatMs(oursMedian - 1000)} over (${Math.round((oursMedian / 1000 - 1) * 100)}%). ${breakdown}. Wall time each process adds (profiled run, outermost first): ${chain(profiles)}.`,
+      },
+    ],
+    notes: [
+      `Breakdown: ${breakdown}.`,
+      `CPU profiles of one \`npx projen\`: each Node process waits for the next, so its own share is its wall time less the next one's. ` +
+        `${chain(profiles)}. Per process, outermost first:\n${profiles.map((p) => `  - ${describeProfile(p, 4)}`).join('\n')}`,
+    ],
+    data: { ms, ratio, synthAloneMs: synthAlone, profiles },
+  };
 }
