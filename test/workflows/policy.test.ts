@@ -117,7 +117,7 @@ describe('broken variants are caught (preset default)', () => {
   });
 
   it('a cloud job without the enable switch', () => {
-    const broken = withEdit(files, deploy, (t) => t.replace("if: vars.PIPELINE_ENABLED == 'true' && ", 'if: '));
+    const broken = withEdit(files, deploy, (t) => t.replace(/(deploy-production:\n[^]*?if: )vars\.PIPELINE_ENABLED == 'true' && /, '$1'));
     expect(findings(broken)).toEqual([expect.stringMatching(/^\.github\/workflows\/deploy.yml deploy-production: touches AWS without the switch/)]);
   });
 

@@ -46,14 +46,21 @@ describe.each(presetNames)('preset %s', (preset) => {
     expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push']);
     expect(ci.on.push.branches).toEqual(['main']);
     expect(ci.permissions).toEqual({});
-    for (const job of Object.values(ci.jobs)) {
+    const { ci: gate, ...checks } = ci.jobs;
+    for (const job of Object.values(checks)) {
       expect(job.permissions).toEqual({ contents: 'read' });
       expect(job.if).toBeUndefined();
       expect(usesOf(job, 'aws-actions/configure-aws-credentials')).toEqual([]);
     }
+    // the one check branch protection requires: it needs every other job and passes only if all succeeded
+    expect(gate?.name).toBe('ci');
+    expect(gate?.permissions).toEqual({});
+    expect(gate?.if).toBe('always()');
+    expect(gate?.needs).toEqual(Object.keys(checks));
+    expect(runs(gate!)).toContain('[ "$result" = success ] || exit 1');
     const service = ci.jobs.service!;
     expect(usesOf(service, 'actions/setup-node')[0]?.with?.['node-version']).toBe(data.versions.node);
-    expect(runs(service)).toMatch(/npm ci\nnpm test\nnpm run build/);
+    expect(runs(service)).toMatch(/npm ci\nnpm test\nnpm run typecheck\nnpm run build/);
     const terraform = ci.jobs.terraform!;
     expect(usesOf(terraform, 'hashicorp/setup-terraform')[0]?.with?.terraform_version).toBe(data.versions.terraformCli);
     expect(runs(terraform)).toContain('terraform fmt -check -recursive');
@@ -72,11 +79,17 @@ describe.each(presetNames)('preset %s', (preset) => {
     expect(deploy.on).toHaveProperty('workflow_dispatch');
     expect(deploy.permissions).toEqual({});
     expect(deploy.env?.IMAGE_REPOSITORY).toBe(`\${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`);
-    expect(Object.keys(deploy.jobs)).toEqual(data.environments.map((e) => `deploy-${e.name}`));
+    expect(Object.keys(deploy.jobs)).toEqual(['test', ...data.environments.map((e) => `deploy-${e.name}`)]);
+    // the commit is tested before anything is built or deployed, without AWS access
+    const test = deploy.jobs.test!;
+    expect(test.permissions).toEqual({ contents: 'read' });
+    expect(test.environment).toBeUndefined();
+    expect(usesOf(test, 'aws-actions/configure-aws-credentials')).toEqual([]);
+    expect(runs(test)).toMatch(/npm ci\nnpm test/);
     for (const env of data.environments) {
       const job = deploy.jobs[`deploy-${env.name}`]!;
       expect(job.environment).toBe(env.name);
-      expect(job.needs).toBe(env.previous ? `deploy-${env.previous}` : undefined);
+      expect(job.needs).toBe(env.previous ? `deploy-${env.previous}` : 'test');
       expect(job.concurrency).toEqual({ group: `deploy-${env.name}`, 'cancel-in-progress': false });
       expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
       expect(usesOf(job, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${env.deployRoleName}`);
