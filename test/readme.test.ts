@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { helpText } from '../src/cli/args.js';
+
+const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+
+describe('README', () => {
+  it('opens with the scaffold command and the test command', () => {
+    const opening = readme.split('\n').slice(0, 12).join('\n');
+    expect(opening).toMatch(/create-ec2-oidc-pipeline|npx --yes \.\/\$\(npm pack --silent\) my-service --yes/);
+    expect(opening).toContain('\nnpm test\n');
+  });
+
+  it('documents every flag the CLI accepts (the flags come from the option table)', () => {
+    const flags = [...helpText().matchAll(/(?:^|\s)(--[a-z][a-z-]*)/g)].map((match) => match[1]!);
+    expect(flags.length).toBeGreaterThan(15);
+    for (const flag of new Set(flags)) expect(readme, flag).toMatch(new RegExp(`\`(-[a-z], )?${flag}\\b`));
+  });
+});
