@@ -6,7 +6,7 @@
 import { builtinModules } from 'node:module';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scaffoldArgs, tempIn, type BenchContext } from './support/context.js';
+import { scaffoldArgs, tempIn, type BenchContext, type Section } from './support/context.js';
 import { benchEnv, formatMB, formatMs, formatRatio, median, pairedRatio, rounds, sh, timed, treeBytes } from './support/measure.js';
 import { anchors, binPath, installInto, pack, packageCount } from './support/packages.js';
 import type { SectionResult } from './support/report.js';
@@ -30,7 +30,7 @@ function runtimeImports(lib: string): string[] {
 }
 
 /** This package as it shipped before the bundle: lib/ and templates, what the bundle inlines as dependencies. */
-function unbundledPackage(context: BenchContext): string {
+function unbundledPackage(context: BenchContext): Promise<string> {
   const dir = tempIn(context, 'unbundled-');
   for (const path of ['templates', 'README.md', 'LICENSE', 'lib']) cpSync(join(context.root, path), join(dir, path), { recursive: true });
   mkdirSync(join(dir, 'bin'));
@@ -70,9 +70,11 @@ interface Footprint {
   readonly bin: string;
 }
 
-function install(context: BenchContext, candidate: Candidate): Footprint {
+async function install(context: BenchContext, candidate: Candidate): Promise<Footprint> {
   const prefix = tempIn(context, 'footprint-install-');
-  const installMs = timed(() => installInto(prefix, [candidate.tarball]));
+  const installStart = process.hrtime.bigint();
+  await installInto(prefix, [candidate.tarball]);
+  const installMs = Number(process.hrtime.bigint() - installStart) / 1e6;
   const bin = binPath(prefix, candidate.packageName, candidate.binName);
   const firstRunMs = timed(() => sh(process.execPath, [bin, ...candidate.args], tempIn(context, 'footprint-first-')));
   const cache = tempIn(context, 'footprint-npm-cache-');
@@ -92,63 +94,66 @@ function install(context: BenchContext, candidate: Candidate): Footprint {
   };
 }
 
-export async function benchFootprint(context: BenchContext): Promise<SectionResult> {
-  context.log('footprint: packing the unbundled build and create-vite');
+export const benchFootprint: Section = async (context) => {
   const ours = { packageName: 'create-ec2-oidc-pipeline', binName: 'create-ec2-oidc-pipeline', args: scaffoldArgs('demo') };
+  const [unbundled, createVite] = await Promise.all([unbundledPackage(context), pack(anchors.createVite, context.stage, 'create-vite-pack-')]);
   const candidates: Candidate[] = [
     { name: 'bundled (published)', tarball: context.tarball, ...ours },
-    { name: 'unbundled build', tarball: unbundledPackage(context), ...ours },
+    { name: 'unbundled build', tarball: unbundled, ...ours },
     {
       name: anchors.createVite,
-      tarball: pack(anchors.createVite, context.stage, 'create-vite-pack-'),
+      tarball: createVite,
       packageName: 'create-vite',
       binName: 'create-vite',
       args: ['vite-app', '--template', 'vanilla-ts', '--no-interactive', '--no-immediate'],
     },
   ];
-  const footprints = candidates.map((candidate) => {
-    context.log(`footprint: installing and running ${candidate.name}`);
-    return install(context, candidate);
-  });
-  context.log(`footprint: ${context.runs} rounds of warm scaffolds by each installed bin`);
-  const warm = await rounds(
-    candidates.map((candidate, i) => ({ name: candidate.name, run: () => timed(() => sh(process.execPath, [footprints[i]!.bin, ...candidate.args], tempIn(context, 'footprint-warm-'))) })),
-    context.runs,
-  );
-  const [bundled, unbundled] = footprints as [Footprint, Footprint, Footprint];
-  const warmRatio = pairedRatio(warm[bundled.name]!, warm[unbundled.name]!);
-  const row = (label: string, cell: (f: Footprint) => string) => [label, ...footprints.map(cell)];
-  return {
-    id: 'footprint',
-    title: '2. Install footprint',
-    method:
-      'Each tarball (ours from `npm pack`, the unbundled build packed from lib/ with the packages the bundle inlines as ' +
-      `dependencies, ${anchors.createVite} from the registry) is installed with \`npm install --omit=dev\` into an empty folder. ` +
-      'Installed size is the bytes of the files under node_modules; packages counts `npm ls --all --omit=dev`. The install, the ' +
-      'first run and the first `npx --yes --package=<tarball>` (empty npm cache: install and scaffold) are one sample each; ' +
-      `warm scaffolds are medians of ${context.runs} rounds in turn after a warm-up.`,
-    tables: [
-      [
-        ['', ...footprints.map((f) => f.name)],
-        row('packed (npm pack)', (f) => formatMB(f.packedBytes)),
-        row('installed (node_modules)', (f) => formatMB(f.installedBytes)),
-        row('packages installed', (f) => String(f.packages)),
-        row('npm install <tarball>', (f) => formatMs(f.installMs)),
-        row('first run after install (scaffold)', (f) => formatMs(f.firstRunMs)),
-        row(`warm scaffold, median of ${context.runs}`, (f) => formatMs(median(warm[f.name]!))),
-        row('first npx run, empty npm cache', (f) => formatMs(f.npxColdMs)),
+  return async (): Promise<SectionResult> => {
+    const footprints: Footprint[] = [];
+    for (const candidate of candidates) {
+      context.log(`footprint: installing and running ${candidate.name}`);
+      footprints.push(await install(context, candidate));
+    }
+    context.log(`footprint: ${context.runs} rounds of warm scaffolds by each installed bin`);
+    const warm = await rounds(
+      candidates.map((candidate, i) => ({ name: candidate.name, run: () => timed(() => sh(process.execPath, [footprints[i]!.bin, ...candidate.args], tempIn(context, 'footprint-warm-'))) })),
+      context.runs,
+    );
+    const [bundled, unbundledBuild] = footprints as [Footprint, Footprint, Footprint];
+    const warmRatio = pairedRatio(warm[bundled.name]!, warm[unbundledBuild.name]!);
+    const row = (label: string, cell: (f: Footprint) => string) => [label, ...footprints.map(cell)];
+    return {
+      id: 'footprint',
+      title: '2. Install footprint',
+      method:
+        'Each tarball (ours from `npm pack`, the unbundled build packed from lib/ with the packages the bundle inlines as ' +
+        `dependencies, ${anchors.createVite} from the registry) is installed with \`npm install --omit=dev\` into an empty folder. ` +
+        'Installed size is the bytes of the files under node_modules; packages counts `npm ls --all --omit=dev`. The install, the ' +
+        'first run and the first `npx --yes --package=<tarball>` (empty npm cache: install and scaffold) are one sample each; ' +
+        `warm scaffolds are medians of ${context.runs} rounds in turn after a warm-up.`,
+      tables: [
+        [
+          ['', ...footprints.map((f) => f.name)],
+          row('packed (npm pack)', (f) => formatMB(f.packedBytes)),
+          row('installed (node_modules)', (f) => formatMB(f.installedBytes)),
+          row('packages installed', (f) => String(f.packages)),
+          row('npm install <tarball>', (f) => formatMs(f.installMs)),
+          row('first run after install (scaffold)', (f) => formatMs(f.firstRunMs)),
+          row(`warm scaffold, median of ${context.runs}`, (f) => formatMs(median(warm[f.name]!))),
+          row('first npx run, empty npm cache', (f) => formatMs(f.npxColdMs)),
+        ],
       ],
-    ],
-    targets: [
-      { what: 'installed size', target: '≤ 50 MB', measured: formatMB(bundled.installedBytes), met: bundled.installedBytes <= 50e6 },
-      { what: 'installed size (issue 7: the bundle)', target: '≤ 5 MB', measured: formatMB(bundled.installedBytes), met: bundled.installedBytes <= 5e6 },
-      { what: 'packages installed', target: '≤ 150', measured: String(bundled.packages), met: bundled.packages <= 150 },
-      { what: 'packages installed (issue 7: the bundle)', target: '≤ 3', measured: String(bundled.packages), met: bundled.packages <= 3 },
-      { what: 'first npx run, empty cache', target: '≤ 10 s', measured: formatMs(bundled.npxColdMs), met: bundled.npxColdMs <= 10_000 },
-    ].map((target) => ({ ...target, miss: `${target.measured} against ${target.target}` })),
-    notes: [
-      `The unbundled build installs ${formatRatio(unbundled.installedBytes / bundled.installedBytes)} the bytes and ${unbundled.packages} packages where the bundle installs ${bundled.packages}; its first npx run takes ${formatRatio(unbundled.npxColdMs / bundled.npxColdMs)} as long. Warm, the bundle scaffolds in ${formatRatio(warmRatio)} the time of the unbundled build (paired).`,
-    ],
-    data: { footprints: footprints.map(({ bin: _bin, ...f }) => f), warm, warmRatio },
+      targets: [
+        { what: 'installed size', target: '≤ 50 MB', measured: formatMB(bundled.installedBytes), met: bundled.installedBytes <= 50e6 },
+        { what: 'installed size (issue 7: the bundle)', target: '≤ 5 MB', measured: formatMB(bundled.installedBytes), met: bundled.installedBytes <= 5e6 },
+        { what: 'packages installed', target: '≤ 150', measured: String(bundled.packages), met: bundled.packages <= 150 },
+        { what: 'packages installed (issue 7: the bundle)', target: '≤ 3', measured: String(bundled.packages), met: bundled.packages <= 3 },
+        { what: 'first npx run, empty cache', target: '≤ 10 s', measured: formatMs(bundled.npxColdMs), met: bundled.npxColdMs <= 10_000 },
+      ].map((target) => ({ ...target, miss: `${target.measured} against ${target.target}` })),
+      notes: [
+        `The unbundled build installs ${formatRatio(unbundledBuild.installedBytes / bundled.installedBytes)} the bytes and ${unbundledBuild.packages} packages where the bundle installs ${bundled.packages}; its first npx run takes ${formatRatio(unbundledBuild.npxColdMs / bundled.npxColdMs)} as long. Warm, the bundle scaffolds in ${formatRatio(warmRatio)} the time of the unbundled build (paired).`,
+      ],
+      data: { footprints: footprints.map(({ bin: _bin, ...f }) => f), warm, warmRatio },
+    };
   };
-}
+};

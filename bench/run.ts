@@ -14,7 +14,7 @@ import { benchService } from './service.js';
 import { benchSynth } from './synth.js';
 import type { BenchContext } from './support/context.js';
 import { describeMachine, loadAverage } from './support/machine.js';
-import { formatMs } from './support/measure.js';
+import { formatMs, sh } from './support/measure.js';
 import { anchors, binPath, installInto, pack } from './support/packages.js';
 import { markdownTable, targetsTable, textTable, type SectionResult } from './support/report.js';
 
@@ -34,6 +34,7 @@ const complete = chosen.length === Object.keys(sections).length;
 
 const started = Date.now();
 const machine = describeMachine();
+const npmVersion = sh('npm', ['--version'], root).trim();
 const loadAtStart = loadAverage();
 const log = (message: string) => process.stderr.write(`[${formatMs(Date.now() - started).padStart(7)}] ${message}\n`);
 const stage = mkdtempSync(join(tmpdir(), 'bench-'));
@@ -46,13 +47,14 @@ interface Outcome {
 }
 
 const outcomes: Outcome[] = [];
+const deferred: (() => void | Promise<void>)[] = [];
+const failure = (caught: unknown) => (caught instanceof Error ? (caught.stack ?? caught.message) : String(caught));
 try {
-  log(`setup in ${stage}: npm pack (builds lib/ and dist/), install the tarball, install ${anchors.createVite} and ${anchors.projen}`);
-  const tarball = pack(root, stage, 'package-');
-  const installed = join(stage, 'installed');
-  installInto(installed, [tarball]);
+  log(`setup in ${stage}: npm pack (builds lib/ and dist/) and the tarball installed; ${anchors.createVite} and ${anchors.projen} installed`);
   const anchorPrefix = join(stage, 'anchors');
-  installInto(anchorPrefix, [anchors.createVite, anchors.projen, anchors.constructs]);
+  const [tarball] = await Promise.all([pack(root, stage, 'package-'), installInto(anchorPrefix, [anchors.createVite, anchors.projen, anchors.constructs])]);
+  const installed = join(stage, 'installed');
+  await installInto(installed, [tarball]);
   const context: BenchContext = {
     root,
     stage,
@@ -63,21 +65,26 @@ try {
     anchors: anchorPrefix,
     flags: new Set(args.filter((arg) => arg.startsWith('--') && arg !== '--runs')),
     log,
+    defer: (cleanup) => deferred.push(cleanup),
   };
-  for (const id of chosen) {
+  // Installs, builds and servers of every section at once; then each measurement runs alone.
+  log(`preparing ${chosen.join(', ')} side by side`);
+  const prepared = await Promise.allSettled(chosen.map((id) => sections[id](context)));
+  for (const [index, id] of chosen.entries()) {
+    const preparation = prepared[index]!;
+    const start = Date.now();
     let result: SectionResult | undefined;
     let error: string | undefined;
-    const ms = await (async () => {
-      const start = Date.now();
-      try {
-        result = await sections[id](context);
-      } catch (caught) {
-        // One failing section must not hide the others' figures; the run still fails at the end.
-        error = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);
-        log(`${id} FAILED: ${error}`);
-      }
-      return Date.now() - start;
-    })();
+    try {
+      if (preparation.status === 'rejected') throw preparation.reason;
+      log(`${id}: measuring`);
+      result = await preparation.value();
+    } catch (caught) {
+      // One failing section must not hide the others' figures; the run still fails at the end.
+      error = failure(caught);
+      log(`${id} FAILED: ${error}`);
+    }
+    const ms = Date.now() - start;
     outcomes.push({ id, result, error, ms });
     if (result) {
       process.stdout.write(`\n== ${result.title} (${formatMs(ms)})\n`);
@@ -85,7 +92,11 @@ try {
       for (const note of result.notes) process.stdout.write(`${note}\n`);
     }
   }
+} catch (caught) {
+  log(`setup FAILED: ${failure(caught)}`);
+  process.exitCode = 1;
 } finally {
+  for (const cleanup of deferred.reverse()) await cleanup();
   rmSync(stage, { recursive: true, force: true });
 }
 
@@ -96,7 +107,7 @@ process.stdout.write(`\nmachine: ${machine.cpu}, ${machine.cores} cores, ${machi
 process.stdout.write(`load average (1, 5, 15 min): ${loadAtStart} at start, ${loadAtEnd} at end; total ${formatMs(totalMs)}\n`);
 process.stdout.write(`${JSON.stringify({ benchmark: 'suite', machine, loadAtStart, loadAtEnd, totalMs, runs, sections: outcomes.map((o) => ({ id: o.id, ms: o.ms, error: o.error, data: o.result?.data })) })}\n`);
 
-if (complete) {
+if (complete && outcomes.length === chosen.length) {
   writeFileSync(join(root, 'bench', 'RESULTS.md'), resultsMarkdown());
   log('wrote bench/RESULTS.md');
 } else {
@@ -117,7 +128,7 @@ function resultsMarkdown(): string {
     '',
     `- Date: ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC; the whole run took ${formatMs(totalMs)}.`,
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB of memory; ${machine.os}.`,
-    `- Node ${machine.node}; npm ${process.env.npm_config_user_agent?.match(/npm\/(\S+)/)?.[1] ?? 'unknown'}.`,
+    `- Node ${machine.node}, npm ${npmVersion}.`,
     `- Load average (1, 5, 15 min): ${loadAtStart} at the start, ${loadAtEnd} at the end.`,
     `- ${runs} measured rounds per comparison after one warm-up round; the variants of a comparison run in turns (A, B, A, B…) and`,
     '  ratios are medians of the per-round ratios.',

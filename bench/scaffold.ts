@@ -2,7 +2,7 @@
 // `projen new typescript`, each run by Node from a local install into a fresh folder.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { scaffoldArgs, tempIn, type BenchContext } from './support/context.js';
+import { scaffoldArgs, tempIn, type Section } from './support/context.js';
 import { describeProfile, summarizeProfiles } from './support/cpu-profile.js';
 import { countFiles, formatMs, formatRatio, median, pairedRatio, rounds, sh, timed } from './support/measure.js';
 import { anchors, binPath } from './support/packages.js';
@@ -15,7 +15,8 @@ interface Scaffolder {
   readonly output: string;
 }
 
-export async function benchScaffold(context: BenchContext): Promise<SectionResult> {
+/** Nothing to prepare: the suite's setup installed the tarball and the alternatives. */
+export const benchScaffold: Section = async (context) => async (): Promise<SectionResult> => {
   const scaffolders: Scaffolder[] = [
     { name: 'create-ec2-oidc-pipeline', argv: [context.bin, ...scaffoldArgs('my-service')], output: 'my-service' },
     {
@@ -109,4 +110,4 @@ export async function benchScaffold(context: BenchContext): Promise<SectionResul
     ],
     data: { ms, files: Object.fromEntries([...files].map(([name, counts]) => [name, [...counts]])), ratios: { toVite, toProjen }, phases, profile },
   };
-}
+};

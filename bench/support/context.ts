@@ -1,5 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SectionResult } from './report.js';
 
 /** What every section gets from the suite's one setup (bench/run.ts). */
 export interface BenchContext {
@@ -19,7 +20,15 @@ export interface BenchContext {
   /** Extra flags given to `npm run bench` (such as --compare for synth). */
   readonly flags: ReadonlySet<string>;
   log(message: string): void;
+  /** Registers work for the end of the run, failed or not (such as stopping a server a section started). */
+  defer(cleanup: () => void | Promise<void>): void;
 }
+
+/**
+ * A benchmark section: prepares (installs, builds, servers) without blocking, so the suite prepares every section side
+ * by side, then answers the measurement, which the suite runs alone, one section after the other.
+ */
+export type Section = (context: BenchContext) => Promise<() => Promise<SectionResult>>;
 
 export const tempIn = (context: BenchContext, prefix: string) => mkdtempSync(join(context.stage, prefix));
 

@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 /** npm quiet and offline-friendly where it can be: no update check, no funding or audit calls. */
 export const benchEnv: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
@@ -8,6 +9,14 @@ export const benchEnv: NodeJS.ProcessEnv = { ...process.env, npm_config_update_n
 /** Runs a command to completion (argv, never a shell string) and answers its stdout; stderr is kept for the error. */
 export function sh(command: string, argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv = benchEnv): string {
   return execFileSync(command, argv, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+}
+
+const execFileAsync = promisify(execFile);
+
+/** `sh` without blocking: the sections prepare side by side (installs, builds, moto) before anything is measured. */
+export async function shAsync(command: string, argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv = benchEnv): Promise<string> {
+  const { stdout } = await execFileAsync(command, argv, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
 }
 
 /** Wall time of `run` in milliseconds. */

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sh } from './measure.js';
+import { sh, shAsync } from './measure.js';
 
 /** The alternatives, pinned so results compare across runs of the benchmark. */
 export const anchors = { createVite: 'create-vite@9.3.0', projen: 'projen@0.103.25', constructs: 'constructs@10.5.0' } as const;
@@ -9,17 +9,17 @@ export const anchors = { createVite: 'create-vite@9.3.0', projen: 'projen@0.103.
  * `npm pack` of a package folder (its prepack runs) or a registry spec, into a fresh folder under `stage`: both of our
  * tarballs are named create-ec2-oidc-pipeline-<version>.tgz.
  */
-export function pack(what: string, stage: string, prefix = 'pack-'): string {
+export async function pack(what: string, stage: string, prefix = 'pack-'): Promise<string> {
   const destination = mkdtempSync(join(stage, prefix));
-  const [result] = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', destination, what], stage)) as { filename: string }[];
+  const [result] = JSON.parse(await shAsync('npm', ['pack', '--json', '--pack-destination', destination, what], stage)) as { filename: string }[];
   return join(destination, result!.filename);
 }
 
 /** An empty npm project at `prefix` with `specs` (tarballs or name@version) installed as production dependencies. */
-export function installInto(prefix: string, specs: readonly string[], env?: NodeJS.ProcessEnv): void {
+export async function installInto(prefix: string, specs: readonly string[]): Promise<void> {
   mkdirSync(prefix, { recursive: true });
   writeFileSync(join(prefix, 'package.json'), '{ "name": "bench-install", "private": true }\n');
-  sh('npm', ['install', '--omit=dev', '--no-package-lock', ...specs], prefix, env);
+  await shAsync('npm', ['install', '--omit=dev', '--no-package-lock', ...specs], prefix);
 }
 
 /** The file a package's bin runs, as installed under `prefix`. */
