@@ -34,7 +34,6 @@ interface DeployRun {
 
 interface Prepared {
   readonly moto: MotoServer;
-  readonly aws: (...args: string[]) => Promise<string>;
   readonly awsPath: string;
   readonly repo: string;
   readonly sandbox: string;
@@ -120,7 +119,7 @@ export const benchDeploy: Section = async (context) => {
   const commit = 'a'.repeat(40);
   const digest = await aws('ecr', 'put-image', '--repository-name', app, '--image-tag', commit, '--image-manifest', manifest, '--query', 'image.imageId.imageDigest', '--output', 'text');
   const ami = await aws('ec2', 'describe-images', '--query', 'Images[0].ImageId', '--output', 'text');
-  const prepared = { moto, aws, awsPath, repo, sandbox, image: `${account}.dkr.ecr.us-east-1.amazonaws.com/${app}@${digest}`, commit, ami };
+  const prepared = { moto, awsPath, repo, sandbox, image: `${account}.dkr.ecr.us-east-1.amazonaws.com/${app}@${digest}`, commit, ami };
   return () => measure(context, prepared);
 };
 
