@@ -26,7 +26,8 @@ function groupOf(frame: ProfileNode['callFrame']): string {
   const { url, functionName } = frame;
   if (!url) {
     if (['(garbage collector)', '(idle)', '(program)'].includes(functionName)) return functionName;
-    return functionName.startsWith('RegExp:') ? '(regular expressions)' : '(native bindings: file system, encoding…)';
+    // Native bindings by name (writev, writeUtf8String, read…): which kind of I/O or encoding the time went to.
+    return functionName.startsWith('RegExp:') ? '(regular expressions)' : `native ${functionName || '(anonymous)'}`;
   }
   const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (inPackage) return `package ${inPackage[1]}`;
