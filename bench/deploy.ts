@@ -2,7 +2,7 @@
 // host succeeds at once: moto patched by test/support/moto-ssm-launcher.py runs the rendered SSM document on each
 // instance with the docker/curl stand-ins of test/support/host-stubs (as test/scripts/deploy.test.ts does).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startMoto, type MotoServer } from '../test/support/moto.js';
 import { hostAwsStub, hostStubs, runScript } from '../test/support/script-runner.js';
@@ -84,15 +84,12 @@ export const benchDeploy: Section = async (context) => {
   await shAsync(process.execPath, [context.bin, ...scaffoldArgs(app)], stage);
   const repo = join(stage, app);
   const sandbox = tempIn(context, 'moto-ssm-sandbox-');
-  // python3's own folder right after the stand-ins: through pyenv's shim, python would start with its folder (which
-  // holds the real aws) first on PATH, and every host would run the real AWS CLI instead of the stand-in.
-  const python = dirname(sh('python3', ['-c', 'import sys; print(sys.executable)'], '/').trim());
   const moto = await startMoto({
     launcher: join(context.root, 'test', 'support', 'moto-ssm-launcher.py'),
     env: {
       MOTO_SSM_SANDBOX: sandbox,
       // Hosts get the docker/curl/aws stand-ins; the scripts under test use the real AWS CLI.
-      PATH: `${hostStubs}:${hostAwsStub}:${python}:${process.env.PATH}`,
+      PATH: `${hostStubs}:${hostAwsStub}:${process.env.PATH}`,
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',
       AWS_DEFAULT_REGION: 'us-east-1',

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,14 @@ export interface StartMotoOptions {
 }
 
 /**
+ * The interpreter itself, not a version manager's shim: pyenv's shim puts its own bin folder (with the real `aws`)
+ * first on PATH, so commands the launcher runs would bypass the stand-ins a test put first.
+ */
+function pythonExecutable(): string {
+  return execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+}
+
+/**
  * Starts moto on 127.0.0.1 at a free port, with AWS managed policies loaded, and waits until it answers.
  * `stop()` kills exactly the process started here.
  */
@@ -47,7 +55,7 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
   const logFd = openSync(logPath, 'w');
   const env = { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', ...options.env };
   const child: ChildProcess = options.launcher
-    ? spawn('python3', [options.launcher, '--port', String(port)], { env, stdio: ['ignore', logFd, logFd] })
+    ? spawn(pythonExecutable(), [options.launcher, '--port', String(port)], { env, stdio: ['ignore', logFd, logFd] })
     : spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   const tail = () => readFileSync(logPath, 'utf8').slice(-20_000);

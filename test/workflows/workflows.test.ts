@@ -8,7 +8,7 @@ import { presetNames, presets, testGeneratorVersion, type PresetName } from '../
 import { renderPreset } from '../support/render-preset.js';
 
 type Step = { uses?: string; run?: string; with?: Record<string, any>; if?: string; id?: string; env?: Record<string, string> };
-type Job = { if?: string; needs?: string | string[]; environment?: string; permissions?: Record<string, string>; 'runs-on': string; concurrency?: any; outputs?: any; steps: Step[] };
+type Job = { name?: string; if?: string; needs?: string | string[]; environment?: string; permissions?: Record<string, string>; 'runs-on': string; concurrency?: any; outputs?: any; steps: Step[] };
 type Workflow = { on: any; permissions: any; env?: Record<string, string>; jobs: Record<string, Job> };
 
 function rendered(preset: PresetName) {
