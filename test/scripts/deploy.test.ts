@@ -21,6 +21,7 @@ const account = '123456789012'; // moto's account
 const registry = `${account}.dkr.ecr.us-east-1.amazonaws.com`;
 
 let moto: MotoServer;
+let recorder: string;
 let repo: string;
 let sandbox: string;
 let ami: string;
@@ -78,11 +79,35 @@ const current = (instance: string) => hostFile(instance, 'state/current');
 const running = (instance: string) => hostFile(instance, 'docker/container');
 const lkg = () => aws('ssm', 'get-parameter', '--name', lkgParameter, '--query', 'Parameter.Value', '--output', 'text');
 
+/** "service operation" of each AWS CLI call a script made, in order (the scripts put --region first). */
+function operations(log: string): string[] {
+  if (!existsSync(log)) return [];
+  return readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.replace(/^--region \S+ /, '').split(' ').slice(0, 2).join(' '));
+}
+
 function script(name: string, args: string[]) {
-  const summary = join(tempDir('summary-'), 'summary.md');
+  const dir = tempDir('script-run-');
+  const summary = join(dir, 'summary.md');
+  const calls = join(dir, 'aws-calls');
   const started = Date.now();
-  const result = runScript(join(repo, 'scripts', name), args, { ...moto.env, GITHUB_STEP_SUMMARY: summary, DEPLOY_POLL_INTERVAL: '0.2' });
-  return { ...result, seconds: (Date.now() - started) / 1000, summary: () => (existsSync(summary) ? readFileSync(summary, 'utf8') : '') };
+  const result = runScript(join(repo, 'scripts', name), args, {
+    ...moto.env,
+    PATH: `${recorder}:${process.env.PATH}`,
+    AWS_CALL_LOG: calls,
+    GITHUB_STEP_SUMMARY: summary,
+    DEPLOY_POLL_INTERVAL: '0.2',
+  });
+  return {
+    ...result,
+    seconds: (Date.now() - started) / 1000,
+    summary: () => (existsSync(summary) ? readFileSync(summary, 'utf8') : ''),
+    /** The AWS CLI calls it made, as "service operation". */
+    calls: () => operations(calls),
+  };
 }
 
 const deploy = (image: { image: string; commit: string }, ...extra: string[]) =>
@@ -103,6 +128,11 @@ function pushImage(commit: string, seed: string): { image: string; commit: strin
 
 beforeAll(async () => {
   requireTool('aws', 'pip install awscli (or install the AWS CLI v2)');
+  // Each AWS CLI call of a script under test is written to $AWS_CALL_LOG, then made: every call costs the better part
+  // of a second, so how many a deploy makes is part of its contract.
+  const realAws = execFileSync('sh', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim();
+  recorder = tempDir('aws-recorder-');
+  writeFileSync(join(recorder, 'aws'), `#!/bin/sh\nprintf '%s\\n' "$*" >>"$AWS_CALL_LOG"\nexec '${realAws}' "$@"\n`, { mode: 0o755 });
   sandbox = tempDir('moto-ssm-sandbox-');
   moto = await startMoto({
     launcher: resolve(import.meta.dirname, '..', 'support', 'moto-ssm-launcher.py'),
@@ -170,6 +200,13 @@ describe('scripts/deploy.sh against a local AWS', () => {
     expect(result.stdout).toMatch(new RegExp(`${instance}\\s+Success\\s+0\\s+healthy: sha256:`));
     expect(result.summary()).toContain(`| \`${instance}\` | Success | 0 | healthy: sha256:`);
     expect(result.summary()).toContain(`\`${lkgParameter}\` now points at this image`);
+    // AND it made the AWS calls a deploy needs and no others: pre-flight, send, polls (the last one carries the table)
+    const calls = result.calls();
+    expect(calls.slice(0, 3)).toEqual(['ec2 describe-instances', 'ssm describe-instance-information', 'ssm send-command']);
+    expect(calls.at(-1)).toBe('ssm put-parameter');
+    const polls = calls.slice(3, -1);
+    expect(polls.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(polls)).toEqual(new Set(['ssm list-command-invocations']));
   });
 
   it('deploys to three instances canary first, then the rest; status.sh shows the result', () => {
@@ -189,6 +226,10 @@ describe('scripts/deploy.sh against a local AWS', () => {
     for (const id of ids) expect(current(id)).toBe(`${images.b.image} ${images.b.commit}\n`);
     expect(lkg()).toBe(images.b.image);
     expect(result.summary()).toMatch(/^#### Canary$[\s\S]*^#### Remaining instances$/m);
+    // AND each wave was one send-command and its polls: no list-commands, no call for the output
+    const calls = result.calls().filter((call) => call !== 'ssm list-command-invocations');
+    expect(calls).toEqual(['ec2 describe-instances', 'ssm describe-instance-information', 'ssm send-command', 'ssm send-command', 'ssm put-parameter']);
+    expect(result.calls().filter((call) => call === 'ssm list-command-invocations').length).toBeGreaterThanOrEqual(2);
 
     // WHEN status.sh is asked about the environment
     const status = script('status.sh', ['--environment', environment]);
@@ -312,8 +353,11 @@ describe('scripts/deploy.sh against a local AWS', () => {
   });
 
   // wait-for-command.test.ts covers every final status; these two come from the launcher's delivery emulation, the
-  // second one with the command-level Incomplete it causes.
-  it.each(['Undeliverable', 'DeliveryTimedOut'])('fails (exit 1) when the invocation ends %s', (delivery) => {
+  // second one with the command-level Incomplete it causes (SSM's aggregate: a delivery timeout is not an error).
+  it.each([
+    ['Undeliverable', 'Failed'],
+    ['DeliveryTimedOut', 'Incomplete'],
+  ])('fails (exit 1) when the invocation ends %s (the command: %s) without reading the command', (delivery, commandDetails) => {
     const [instance] = fleet(1, { 0: { MotoSsmDelivery: delivery } });
     const before = lkg();
     const result = deploy(images.c);
@@ -321,5 +365,9 @@ describe('scripts/deploy.sh against a local AWS', () => {
     expect(result.stderr).toContain(`failed on: ${instance}`);
     expect(result.stdout).toContain(delivery);
     expect(lkg()).toBe(before);
+    // The failure came from the invocation's own status: the command's aggregate says the same, and was not read.
+    const commandId = /sent command (\S+)/.exec(result.stdout)![1]!;
+    expect(aws('ssm', 'list-commands', '--command-id', commandId, '--query', 'Commands[0].StatusDetails', '--output', 'text')).toBe(commandDetails);
+    expect(result.calls()).not.toContain('ssm list-commands');
   });
 });

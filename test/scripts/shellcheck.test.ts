@@ -42,6 +42,7 @@ function badUsage(preset: PresetName): [string, string[], RegExp][] {
     ['scripts/wait-for-command.sh', [], /--command-id is required/],
     ['scripts/wait-for-command.sh', ['--command-id', 'abc; rm -rf /'], /not an SSM command id/],
     ['scripts/wait-for-command.sh', ['--command-id', '0a2238e9-9222-40ba-b5fc-948b1471711a', '--timeout', '-1'], /--timeout must be/],
+    ['scripts/wait-for-command.sh', ['--command-id', '0a2238e9-9222-40ba-b5fc-948b1471711a', '--instance-ids', 'i-0abc; reboot'], /--instance-ids must be/],
     ['scripts/host/deploy.sh', [], /--image is required/],
     ['scripts/host/deploy.sh', ['--image', image.replace('123456789012', '12345'), '--commit', commit], /--image must be/],
     ['scripts/host/deploy.sh', ['--image', `${image}'; reboot; '`, '--commit', commit], /--image must be/],
