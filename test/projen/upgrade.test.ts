@@ -236,5 +236,5 @@ describe('upgrading a generated repository with npx projen', () => {
     expect(again.exitCode, again.all).toBe(0);
     // THEN nothing changes
     expect(await gitStatus(repo)).toEqual([]);
-  });
+  }, 600_000); // two npm installs and two synths: minutes on a loaded 2-core machine (a safety net, not a budget)
 });
