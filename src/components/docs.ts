@@ -41,13 +41,8 @@ function environmentDocs(data: TemplateData, env: EnvironmentData) {
 export const docsComponent: Component = {
   name: 'docs',
   files: [
-    { from: 'docs/upgrading.md.hbs', owner: 'managed' },
-    { from: 'docs/architecture.md.hbs', owner: 'managed' },
-    { from: 'docs/security-model.md.hbs', owner: 'managed' },
-    { from: 'docs/runbook.md.hbs', owner: 'managed' },
-    { from: 'docs/troubleshooting.md.hbs', owner: 'managed' },
-    { from: 'docs/operations.md.hbs', owner: 'managed' },
-    { from: 'docs/adr', owner: 'managed' },
+    // Every page under docs/ (ADRs included) is ours to keep current: managed.
+    { from: 'docs', owner: 'managed' },
   ],
   data: (data) => {
     const environments = data.environments.map((env) => environmentDocs(data, env));
