@@ -4,8 +4,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startMoto, type MotoServer } from '../test/support/moto.js';
-import { hostAwsStub, hostStubs, runScript } from '../test/support/script-runner.js';
+import type { MotoServer } from '../test/support/moto.js';
+import { runScript, startSsmMoto } from '../test/support/script-runner.js';
 import { requireTool } from '../test/support/tools.js';
 import { scaffoldArgs, tempIn, type BenchContext, type Section } from './support/context.js';
 import { formatMs, formatRatio, median, pairedRatio, rounds, sh, shAsync } from './support/measure.js';
@@ -84,17 +84,7 @@ export const benchDeploy: Section = async (context) => {
   await shAsync(process.execPath, [context.bin, ...scaffoldArgs(app)], stage);
   const repo = join(stage, app);
   const sandbox = tempIn(context, 'moto-ssm-sandbox-');
-  const moto = await startMoto({
-    launcher: join(context.root, 'test', 'support', 'moto-ssm-launcher.py'),
-    env: {
-      MOTO_SSM_SANDBOX: sandbox,
-      // Hosts get the docker/curl/aws stand-ins; the scripts under test use the real AWS CLI.
-      PATH: `${hostStubs}:${hostAwsStub}:${process.env.PATH}`,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_DEFAULT_REGION: 'us-east-1',
-    },
-  });
+  const moto = await startSsmMoto(sandbox);
   context.defer(() => moto.stop());
   const aws = async (...args: string[]) => (await shAsync(awsPath, args, stage, { PATH: process.env.PATH!, HOME: process.env.HOME!, ...moto.env })).trim();
   // What Terraform creates: the rendered document with the account filled in, last-known-good "none", the repository.

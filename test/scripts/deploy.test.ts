@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { accountIdPlaceholder } from '../../src/components/terraform.js';
 import { MARKER } from '../../src/render/marker.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import type { MotoServer } from '../support/moto.js';
 import { tempDir, writePreset } from '../support/render-preset.js';
-import { hostAwsStub, hostStubs, runScript } from '../support/script-runner.js';
+import { runScript, startSsmMoto } from '../support/script-runner.js';
 import { requireTool } from '../support/tools.js';
 
 // The generated deploy scripts, run for real against a local AWS: moto, patched by test/support/moto-ssm-launcher.py
@@ -134,17 +134,7 @@ beforeAll(async () => {
   recorder = tempDir('aws-recorder-');
   writeFileSync(join(recorder, 'aws'), `#!/bin/sh\nprintf '%s\\n' "$*" >>"$AWS_CALL_LOG"\nexec '${realAws}' "$@"\n`, { mode: 0o755 });
   sandbox = tempDir('moto-ssm-sandbox-');
-  moto = await startMoto({
-    launcher: resolve(import.meta.dirname, '..', 'support', 'moto-ssm-launcher.py'),
-    env: {
-      MOTO_SSM_SANDBOX: sandbox,
-      // Hosts get the docker/curl/aws stand-ins; the scripts under test use the real AWS CLI.
-      PATH: `${hostStubs}:${hostAwsStub}:${process.env.PATH}`,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_DEFAULT_REGION: 'us-east-1',
-    },
-  });
+  moto = await startSsmMoto(sandbox);
   repo = writePreset('default');
   // The document Terraform creates: the rendered file, with the account id Terraform fills in.
   const documentFile = join(repo, 'terraform/modules/ssm-deploy/deploy-document.yaml');

@@ -1,11 +1,29 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { startMoto, type MotoServer } from './moto.js';
 
 /** Stand-ins for `docker` and `curl` on a host (state and controls under $SANDBOX_DIR; see the files). */
 export const hostStubs = resolve(import.meta.dirname, 'host-stubs', 'bin');
 /** A stand-in `aws` that only answers `ecr get-login-password`, for host-script runs without a cloud. */
 export const hostAwsStub = resolve(import.meta.dirname, 'host-stubs', 'aws-bin');
+
+/**
+ * moto patched by moto-ssm-launcher.py: SSM commands really run, each instance's in its own folder under `sandbox`,
+ * with the docker/curl/aws stand-ins first on PATH (the scripts under test, run by the caller, use the real AWS CLI).
+ */
+export function startSsmMoto(sandbox: string): Promise<MotoServer> {
+  return startMoto({
+    launcher: resolve(import.meta.dirname, 'moto-ssm-launcher.py'),
+    env: {
+      MOTO_SSM_SANDBOX: sandbox,
+      PATH: `${hostStubs}:${hostAwsStub}:${process.env.PATH}`,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_DEFAULT_REGION: 'us-east-1',
+    },
+  });
+}
 
 export interface ScriptResult {
   readonly status: number | null;
