@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatedVersions } from '../../src/render/versions.js';
 import { presetNames } from '../support/presets.js';
@@ -78,6 +79,22 @@ describe.each(presetNames)('service/Dockerfile (preset %s)', (preset) => {
     expect(all(runtime, 'EXPOSE').map((i) => i.args)).toEqual(['8000']);
     // Exec form: node is PID 1 and receives docker stop's SIGTERM itself.
     expect(all(runtime, 'CMD').map((i) => JSON.parse(i.args))).toEqual([['node', 'dist/server.js']]);
+  });
+
+  it("ships Node's compile cache, filled at build time by the user the service runs as, read-only", () => {
+    // The runtime reads the cache from where the build stage's warm-up wrote it
+    const cache = /(?:^|\s)NODE_COMPILE_CACHE=(\S+)/.exec(all(runtime, 'ENV').map((i) => i.args).join(' '))?.[1];
+    expect(cache).toMatch(/^\//);
+    const warmUp = build!.instructions.findIndex((i) => i.keyword === 'RUN' && i.args === `NODE_COMPILE_CACHE=${cache} node dist/warm-up.js`);
+    expect(warmUp, 'the build stage runs the warm-up into that directory').toBeGreaterThan(-1);
+    // Node keeps one cache per user id: the warm-up runs as the runtime's user
+    const warmUpUser = build!.instructions.slice(0, warmUp).filter((i) => i.keyword === 'USER').at(-1)?.args;
+    expect(warmUpUser).toBe(all(runtime, 'USER')[0]?.args);
+    // Copied like the code (owned by root, so read-only to that user), to the same path
+    const [workdir] = all(runtime, 'WORKDIR').map((i) => i.args);
+    const copies = all(runtime, 'COPY').map((i) => i.args.split(/\s+/));
+    expect(copies.some(([from, source, target]) => from === '--from=build' && source === cache && posix.join(workdir ?? '/', target ?? '') === cache)).toBe(true);
+    expect(all(runtime, 'COPY').every((i) => !i.args.includes('--chown'))).toBe(true);
   });
 
   it('records the commit it was built from for /health', () => {

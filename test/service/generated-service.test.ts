@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/moto.js';
+import { requireTool } from '../support/tools.js';
 import { npm, serviceFiles, writeService } from './service-files.js';
 
 // DESIGN §5.7: the generated service's own tests pass, and the built service keeps its HTTP contract.
@@ -19,8 +20,10 @@ interface Server {
   exited: Promise<number | null>;
 }
 
-function startServer(dir: string, env: Record<string, string>): Server {
-  const child = spawn(process.execPath, ['dist/server.js'], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node dist/server.js` in `dir` with only PATH and `env`; `as` runs it through another command (a user switch). */
+function startServer(dir: string, env: Record<string, string>, as: readonly string[] = []): Server {
+  const [command = process.execPath, ...args] = [...as, process.execPath, 'dist/server.js'];
+  const child = spawn(command, args, { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
@@ -35,7 +38,10 @@ async function waitForHealth(server: Server): Promise<void> {
   for (;;) {
     if (server.child.exitCode !== null) throw new Error(`the service exited with ${server.child.exitCode}:\n${server.stdout()}${server.stderr()}`);
     try {
-      if ((await fetch(`${server.base}/health`)).ok) return;
+      // Bodies are always read: an unread one keeps its connection busy, and would hold up a later shutdown.
+      const response = await fetch(`${server.base}/health`);
+      await response.arrayBuffer();
+      if (response.ok) return;
     } catch {
       // not listening yet
     }
@@ -47,6 +53,7 @@ async function waitForHealth(server: Server): Promise<void> {
 interface LogLine {
   readonly reqId?: string;
   readonly msg: string;
+  readonly [field: string]: unknown;
 }
 
 /** The service's stdout as JSON lines (every line must parse). */
@@ -70,6 +77,22 @@ async function waitForLog(server: Server, wanted: (lines: LogLine[]) => boolean,
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms).unref())]);
+}
+
+/** Files under a directory, at any depth (a compile cache holds one per module). */
+const fileCount = (path: string) => readdirSync(path, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length;
+
+/** chmod of a directory and everything under it. */
+function chmodTree(path: string, directoryMode: number, fileMode: number): void {
+  for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) chmodSync(join(entry.parentPath, entry.name), entry.isDirectory() ? directoryMode : fileMode);
+  chmodSync(path, directoryMode);
+}
+
+/** Root ignores file modes: as root, run as nobody to meet a read-only directory as the image's user does. */
+function unprivileged(): readonly string[] {
+  if (process.getuid?.() !== 0) return [];
+  requireTool('setpriv', 'apt-get install -y util-linux');
+  return ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
 }
 
 const postJson = (server: Server, path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -109,7 +132,7 @@ describe('the generated service (default preset)', () => {
 
   it('builds JavaScript for `npm start` (npm run build)', () => {
     // THEN the build emitted the entry point the Dockerfile and `npm start` run, and nothing of the tests
-    for (const file of ['server.js', 'app.js', 'config.js', 'errors.js', 'routes/items.js']) expect(existsSync(join(dir, 'dist', file)), file).toBe(true);
+    for (const file of ['server.js', 'app.js', 'config.js', 'errors.js', 'routes/items.js', 'warm-up.js']) expect(existsSync(join(dir, 'dist', file)), file).toBe(true);
     expect(existsSync(join(dir, 'dist/test'))).toBe(false);
   });
 
@@ -161,7 +184,9 @@ describe('the generated service (default preset)', () => {
       expect(html).toContain('swagger-ui');
       const asset = /href="(\/docs\/static\/[^"]+\.css)"/.exec(html)?.[1];
       expect(asset, 'the page links its stylesheet').toBeDefined();
-      expect((await fetch(`${server.base}${asset}`)).status).toBe(200);
+      const stylesheet = await fetch(`${server.base}${asset}`);
+      expect(stylesheet.status).toBe(200);
+      expect((await stylesheet.text()).length).toBeGreaterThan(0);
     });
 
     it('answers an invalid item with 422 in FastAPI shape', async () => {
@@ -190,20 +215,27 @@ describe('the generated service (default preset)', () => {
       expect(await missing.json()).toEqual({ detail: 'Item not found' });
     });
 
-    it('logs JSON lines carrying the caller request id', async () => {
-      // GIVEN a request with an x-request-id
+    it('logs one JSON access line per request, carrying the caller request id, and none for the probes', async () => {
+      // GIVEN a request with an x-request-id, after the probes the tests above asked
       await postJson(server, '/items', { name: 'logged', price: 1 }, { 'x-request-id': 'contract-test-42' });
 
-      // THEN stdout is JSON lines, and the request is logged when received and when completed, with its id
-      const ofRequest = (lines: LogLine[]) => lines.filter((line) => line.reqId === 'contract-test-42').map((line) => line.msg);
-      const lines = await waitForLog(server, (all) => ofRequest(all).length >= 2, 'both lines of the request');
-      expect(ofRequest(lines)).toEqual(['incoming request', 'request completed']);
+      // THEN stdout is JSON lines, and the request wrote one line once answered, with its id (lines are written in
+      // order: had there been a line on arrival, it would be there already)
+      const ofRequest = (lines: LogLine[]) => lines.filter((line) => line.reqId === 'contract-test-42');
+      const lines = await waitForLog(server, (all) => ofRequest(all).length >= 1, 'the access line of the request');
+      expect(ofRequest(lines)).toEqual([
+        expect.objectContaining({ msg: 'request completed', method: 'POST', url: '/items', statusCode: 201, responseTime: expect.any(Number), remoteAddress: '127.0.0.1' }),
+      ]);
+      expect(lines.filter((line) => line.url === '/health' || line.url === '/ready')).toEqual([]);
     });
 
     it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
-      // GIVEN a request the service has received, whose body is still arriving
+      // GIVEN a request the service has received, whose body is still arriving: Node answers `Expect: 100-continue`
+      // as it hands the request to the app, so the client's 'continue' says the service has it
       const body = JSON.stringify({ name: 'in-flight', price: 1 });
       let finishBody = () => {};
+      let received = () => {};
+      const handedOver = new Promise<void>((resolve) => (received = resolve));
       const responded = new Promise<{ status: number; text: string }>((resolve, reject) => {
         const req = request(
           {
@@ -211,7 +243,7 @@ describe('the generated service (default preset)', () => {
             port: server.port,
             path: '/items',
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': 'in-flight-1' },
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue', 'x-request-id': 'in-flight-1' },
           },
           (res) => {
             let text = '';
@@ -220,21 +252,107 @@ describe('the generated service (default preset)', () => {
           },
         );
         req.on('error', reject);
-        req.write(body.slice(0, 5));
+        req.on('continue', () => {
+          req.write(body.slice(0, 5));
+          received();
+        });
+        req.flushHeaders();
         finishBody = () => req.end(body.slice(5));
       });
-      await waitForLog(server, (lines) => lines.some((line) => line.reqId === 'in-flight-1'), 'the in-flight request arrive');
+      await withTimeout(handedOver, 5_000, 'the 100 Continue');
 
       // WHEN the service is told to stop while that request is open, and the body completes afterwards
       server.child.kill('SIGTERM');
       await waitForLog(server, (lines) => lines.some((line) => line.msg.startsWith('shutting down')), 'the shutdown start');
       finishBody();
 
-      // THEN the request still completes, and the process exits 0 within a few seconds, having said so
+      // THEN the request still completes, and the process exits 0 within a few seconds, having logged the request
+      // and then said so
       const response = await withTimeout(responded, 5_000, 'the in-flight request');
       expect(response.status, response.text).toBe(201);
-      expect(await withTimeout(server.exited, 5_000, 'the shutdown')).toBe(0);
-      expect(logLines(server).at(-1)?.msg).toBe('stopped');
+      const code = await withTimeout(server.exited, 5_000, 'the shutdown').catch((error: Error) => {
+        throw new Error(`${error.message}; the service wrote:\n${server.stdout()}${server.stderr()}`);
+      });
+      expect(code).toBe(0);
+      expect(logLines(server).slice(-2)).toEqual([expect.objectContaining({ reqId: 'in-flight-1', statusCode: 201, msg: 'request completed' }), expect.objectContaining({ msg: 'stopped' })]);
+    });
+  });
+
+  describe("Node's compile cache", () => {
+    /** Starts the service, waits for /health, stops it with SIGTERM (exit 0): answers what it wrote on stderr. */
+    async function startOnce(env: Record<string, string>, as: readonly string[] = []): Promise<string> {
+      const server = startServer(dir, { PORT: String(await freePort()), HOST: '127.0.0.1', ...env }, as);
+      await waitForHealth(server);
+      server.child.kill('SIGTERM');
+      expect(await withTimeout(server.exited, 10_000, 'the shutdown'), server.stderr()).toBe(0);
+      return server.stderr();
+    }
+
+    /** `node dist/warm-up.js` as the Dockerfile runs it, filling `cache`. */
+    function warmUp(cache: string, as: readonly string[] = []): void {
+      const [command = process.execPath, ...args] = [...as, process.execPath, 'dist/warm-up.js'];
+      const result = spawnSync(command, args, { cwd: dir, env: { PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: cache }, encoding: 'utf8', timeout: 60_000 });
+      expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+      expect(`${result.stdout}${result.stderr}`).toBe('');
+    }
+
+    it('is kept in node_modules/.cache by default, for the next start', async () => {
+      // GIVEN no cache WHEN the service starts and stops without NODE_COMPILE_CACHE
+      const cache = join(dir, 'node_modules/.cache/node-compile-cache');
+      rmSync(cache, { recursive: true, force: true });
+      expect(await startOnce({})).toBe('');
+
+      // THEN it left the code of its modules there, its dependencies' too (over a thousand modules today)
+      expect(fileCount(cache)).toBeGreaterThan(100);
+    });
+
+    it('is filled by dist/warm-up.js, as the image build does, with every module a start loads', async () => {
+      // GIVEN a cache filled as the Dockerfile fills it
+      const cache = join(dir, 'warmed-cache');
+      warmUp(cache);
+      const warmed = fileCount(cache);
+
+      // WHEN the service starts and stops with it
+      expect(await startOnce({ NODE_COMPILE_CACHE: cache })).toBe('');
+
+      // THEN the start found every module in the cache but its entry point (dist/server.js), the one module it added
+      expect(warmed).toBeGreaterThan(100);
+      expect(fileCount(cache)).toBe(warmed + 1);
+    });
+
+    it('makes dist/warm-up.js fail, saying why, when it cannot be written: the image would ship it empty', () => {
+      // GIVEN a cache directory that cannot be created WHEN the warm-up runs
+      writeFileSync(join(dir, 'not-a-directory'), '');
+      const result = spawnSync(process.execPath, ['dist/warm-up.js'], { cwd: dir, env: { PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: join(dir, 'not-a-directory', 'cache') }, encoding: 'utf8' });
+
+      // THEN it exits 1 with one line naming the variable
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^warm-up: Node compile cache is off: set NODE_COMPILE_CACHE to [^\n]+\n$/);
+    });
+
+    it('is an optimization only: a read-only or unusable cache directory changes nothing', async () => {
+      // GIVEN a warmed cache that the service's user cannot write, as in the image
+      const as = unprivileged();
+      const cache = join(dir, 'read-only-cache');
+      mkdirSync(cache);
+      if (as.length > 0) {
+        chmodSync(dir, 0o755);
+        chownSync(cache, 65534, 65534);
+      }
+      warmUp(cache, as);
+      const warmed = fileCount(cache);
+      chmodTree(cache, 0o555, 0o444);
+      try {
+        // WHEN the service starts and stops with it THEN it answers, says nothing and exits 0, and the cache is as it was
+        expect(await startOnce({ NODE_COMPILE_CACHE: cache }, as)).toBe('');
+        expect(fileCount(cache)).toBe(warmed);
+      } finally {
+        chmodTree(cache, 0o755, 0o644);
+      }
+
+      // AND WHEN the cache directory cannot even be created THEN the same
+      writeFileSync(join(dir, 'not-a-directory'), '');
+      expect(await startOnce({ NODE_COMPILE_CACHE: join(dir, 'not-a-directory', 'cache') })).toBe('');
     });
   });
 
