@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   connectGithub,
   discoverGithubToken,
@@ -20,7 +20,7 @@ import { resolveOptions } from '../options/index.js';
 import { renderRepository } from '../render/render-repository.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { differingFile, earlierScaffold } from './earlier-scaffold.js';
-import { nextSteps } from './next-steps.js';
+import { displayPath, nextSteps } from './next-steps.js';
 import {
   commitFirstVersion,
   existingEntries,
@@ -55,7 +55,7 @@ function checkFlags(args: ParsedArgs, github: GithubArgs): void {
  */
 export async function scaffoldWithGithub(args: ParsedArgs, github: GithubArgs, given: Io): Promise<number> {
   const directory = resolve(given.cwd, args.directory!);
-  const where = relative(given.cwd, directory) || '.';
+  const where = displayPath(given.cwd, directory);
   const interactive = given.interactive && !args.yes;
   checkFlags(args, github);
   // The repository is named by --github-repo, else after the directory; its owner is --github-org or the token's user.

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { basename, relative, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { resolveOptions } from '../options/index.js';
 import { renderRepository } from '../render/render-repository.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { readGitRemote } from './git-remote.js';
-import { nextSteps } from './next-steps.js';
+import { displayPath, nextSteps } from './next-steps.js';
 import { scaffoldWithGithub } from './scaffold-with-github.js';
 import { commitFirstVersion, existingEntries, installService, listEntries, printDryRunFiles, resolveFlagsOnly, writeScaffold, type Io } from './scaffold-steps.js';
 
@@ -26,7 +26,7 @@ export async function scaffold(args: ParsedArgs, io: Io): Promise<number> {
   const preflight = resolveFlagsOnly(args.flags, context, interactive);
   const entries = existingEntries(directory);
   if (entries.length > 0 && !interactive && !args.force && !args.dryRun) {
-    throw new UsageError(`${relative(io.cwd, directory) || '.'} is not empty (${listEntries(entries)}); choose an empty directory, or pass --force to overwrite`);
+    throw new UsageError(`${displayPath(io.cwd, directory)} is not empty (${listEntries(entries)}); choose an empty directory, or pass --force to overwrite`);
   }
 
   if (args.dryRun) {
@@ -38,6 +38,6 @@ export async function scaffold(args: ParsedArgs, io: Io): Promise<number> {
   if (!written) return 1;
   if (!args.skipInstall && !(await installService(directory, io))) return 1;
   if (!args.skipGit) await commitFirstVersion(directory, io);
-  io.out(nextSteps(written.options, relative(io.cwd, directory) || '.'));
+  io.out(nextSteps(written.options, displayPath(io.cwd, directory)));
   return 0;
 }

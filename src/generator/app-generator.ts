@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import Generator from 'yeoman-generator';
+import Generator, { type BaseOptions } from 'yeoman-generator';
 import { checkOption, optionTable, resolveOptions, type AnyOptionDefinition, type DefaultContext, type PipelineOptions, type ResolvedOptions } from '../options/index.js';
 import { renderRepository } from '../render/render-repository.js';
 import type { RenderedFile } from '../render/rendered-file.js';
@@ -47,6 +47,12 @@ export function questionsFor(flags: RawOptions, context: DefaultContext) {
 export default class AppGenerator extends Generator {
   private pipelineOptions?: ResolvedOptions;
   private files: readonly RenderedFile[] = [];
+
+  constructor(args: string[], options: BaseOptions) {
+    // The CLI installs the service's dependencies itself (and only them): Yeoman's own root `npm install`, and its
+    // notice that it skipped one, stay out of the way.
+    super(args, options, { customInstallTask: true });
+  }
 
   private get settings(): AppGeneratorOptions {
     return (this.options as unknown as { settings: AppGeneratorOptions }).settings;

@@ -34,7 +34,23 @@ describe('create-ec2-oidc-pipeline (the real bin, no TTY)', () => {
       expect(statSync(join(root, file.path)).mode & 0o777, file.path).toBe(file.mode);
     }
     expect(result.stdout).toContain('Next steps');
+    expect(result.stdout).toContain('terraform -chdir=demo/terraform/bootstrap init');
     expect(result.stdout).toContain('PIPELINE_ENABLED');
+    // The CLI installs the service itself: Yeoman's root install, and its notice about skipping it, stay silent
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/package manager install|package\.json were detected/);
+  });
+
+  it('names a directory outside the current one by its absolute path, quoted for the shell where needed', async () => {
+    // GIVEN a target beside the current directory, with a space in its path
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'here'));
+    const target = join(cwd, 'my services', 'demo');
+    // WHEN the CLI runs from the other directory
+    const result = await runCli([target, ...doneWhen], { cwd: join(cwd, 'here') });
+    // THEN the next steps can be pasted from where the user is
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Created demo in ${target}.`);
+    expect(result.stdout).toContain(`terraform -chdir='${target}/terraform/bootstrap' init`);
   });
 
   it('is deterministic: the same options give the same bytes', async () => {
