@@ -26,6 +26,8 @@ export interface OptionDefinition<K extends keyof PipelineOptions = keyof Pipeli
   /** Question asked in interactive runs when no flag gave the value. */
   readonly prompt?: string;
   readonly default?: (ctx: DefaultContext) => NonNullable<PipelineOptions[K]> | undefined;
+  /** Where a default that depends on the context comes from, told when that default is not a valid value. */
+  readonly defaultFrom?: string;
   /** @internal Not in the published types: zod is inlined into dist/, so consumers have no zod to resolve it with. */
   readonly schema: z.ZodType<NonNullable<PipelineOptions[K]>>;
   readonly validate: v.Validator<NonNullable<PipelineOptions[K]>>;
@@ -60,6 +62,7 @@ export const optionTable = [
     description: 'service name for AWS resources, roles and tags (lowercase, at most 32 characters)',
     prompt: 'Service name',
     default: (ctx) => (ctx.directory ? basename(ctx.directory) : undefined),
+    defaultFrom: "the directory's name",
     schema: z.string(),
     validate: v.validateName,
   }),

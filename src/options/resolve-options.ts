@@ -7,6 +7,8 @@ export interface OptionProblem {
   readonly message: string;
   /** Set for a missing value: what to pass. */
   readonly example?: string;
+  /** Set when the value was a default taken from the context: where it came from. */
+  readonly defaultFrom?: string;
 }
 
 /** Thrown for user input that cannot be used; `problems` are in option-table order. */
@@ -22,13 +24,15 @@ export function describeForCli(problem: OptionProblem): string {
   const row = optionTable.find((r) => r.key === problem.key) as AnyOptionDefinition | undefined;
   if (!row?.flag) return describeForCode(problem);
   const fix = problem.example ? `; pass it, e.g. --${row.flag} ${problem.example}` : '';
-  return `--${row.flag}: ${problem.message}${fix}`;
+  const from = problem.defaultFrom ? `; that is its default, ${problem.defaultFrom}: pass --${row.flag} to choose a valid one` : '';
+  return `--${row.flag}: ${problem.message}${fix}${from}`;
 }
 
 /** How a problem reads in `.projenrc.ts`: named after the option key, e.g. `"region" is required, e.g. "us-east-1"`. */
 export function describeForCode(problem: OptionProblem): string {
   const fix = problem.example ? `, e.g. ${JSON.stringify(problem.example)}` : '';
-  return `"${problem.key}" ${problem.message}${fix}`;
+  const from = problem.defaultFrom ? `; that is its default, ${problem.defaultFrom}: set "${problem.key}"` : '';
+  return `"${problem.key}" ${problem.message}${fix}${from}`;
 }
 
 /** Checks one value against its row: type first (zod), then meaning. */
@@ -51,7 +55,8 @@ export function resolveOptions(input: Partial<Record<keyof PipelineOptions, unkn
   const resolved: Record<string, unknown> = {};
   for (const row of optionTable as readonly AnyOptionDefinition[]) {
     let value = input[row.key];
-    if (value === undefined || value === '') value = row.default?.(ctx);
+    const defaulted = value === undefined || value === '';
+    if (defaulted) value = row.default?.(ctx);
     if (value === undefined) {
       if (row.key === 'githubOwnerId' || row.key === 'githubRepoId') continue;
       // Only the CLI looks at a git remote (it passes a directory); .projenrc.ts must name the repository.
@@ -61,7 +66,7 @@ export function resolveOptions(input: Partial<Record<keyof PipelineOptions, unkn
       continue;
     }
     const verdict = checkOption(row, value);
-    if (verdict !== true) problems.push({ key: row.key, message: verdict });
+    if (verdict !== true) problems.push({ key: row.key, message: verdict, ...(defaulted && row.defaultFrom ? { defaultFrom: row.defaultFrom } : {}) });
     else resolved[row.key] = value;
   }
   if ((resolved.githubOwnerId === undefined) !== (resolved.githubRepoId === undefined) && !problems.some((p) => p.key === 'githubOwnerId' || p.key === 'githubRepoId')) {

@@ -101,6 +101,19 @@ describe('create-ec2-oidc-pipeline (the real bin, no TTY)', () => {
     expect(existsSync(join(cwd, 'demo'))).toBe(false);
   });
 
+  it('says the name came from the directory when that name is not a valid one', async () => {
+    // GIVEN a directory named as people name folders WHEN no --name is given
+    const cwd = tempDir();
+    const result = await runCli(['My_Service', '--yes', '--github-owner', 'acme', '--github-repo', 'demo'], { cwd });
+    // THEN one line says where the bad value came from and how to choose another, and nothing is written
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^create-ec2-oidc-pipeline: --name: .*\(got "My_Service"\).*; that is its default, the directory's name: pass --name to choose a valid one$/m);
+    expect(existsSync(join(cwd, 'My_Service'))).toBe(false);
+    // AND WHEN --name is given THEN the directory's name is fine as it is
+    expect((await runCli(['My_Service', '--yes', '--name', 'my-service', '--github-owner', 'acme', '--github-repo', 'demo', '--skip-git', '--skip-install'], { cwd })).exitCode).toBe(0);
+  });
+
   it('asks for the GitHub owner when there is no git remote to read it from', async () => {
     const cwd = tempDir();
     const result = await runCli(['demo', '--yes', '--github-repo', 'demo'], { cwd });
