@@ -338,24 +338,26 @@ describe.each(presetNames)('IAM of preset %s, as applied', (preset) => {
   });
 });
 
+/** A trust policy for the GitHub provider with the right audience and `subject` as its only other condition. */
+function githubTrust(subject: Record<string, Record<string, string>>): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Principal: { Federated: githubProvider },
+        Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' }, ...subject },
+      },
+    ],
+  };
+}
+
 describe('the checks fail on deliberately broken policies', () => {
   it('a trust policy matching sub with StringLike on the owner lets forks of look-alikes and other branches in', async () => {
     // GIVEN a role created in the same IAM with the classic mistake: sub matched with StringLike "repo:acme/*"
     const options = resolvedVariant('default');
-    const broken: PolicyDocument = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Principal: { Federated: githubProvider },
-          Condition: {
-            StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-            StringLike: { 'token.actions.githubusercontent.com:sub': `${subjectPrefix(options)}:*` },
-          },
-        },
-      ],
-    };
+    const broken = githubTrust({ StringLike: { 'token.actions.githubusercontent.com:sub': `${subjectPrefix(options)}:*` } });
     await createRole(moto.env, 'demo-broken-deploy', broken);
     const role = await readRole(moto.env, 'demo-broken-deploy');
     // WHEN it is checked with the deploy role's matrix
@@ -373,20 +375,7 @@ describe('the checks fail on deliberately broken policies', () => {
   it('a trust policy with ForAllValues on sub lets a token without any subject in', async () => {
     // GIVEN sub matched with ForAllValues:StringEquals, which holds vacuously when the key is absent
     const options = resolvedVariant('default');
-    const broken: PolicyDocument = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Principal: { Federated: githubProvider },
-          Condition: {
-            StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-            'ForAllValues:StringEquals': { 'token.actions.githubusercontent.com:sub': `${subjectPrefix(options)}:environment:production` },
-          },
-        },
-      ],
-    };
+    const broken = githubTrust({ 'ForAllValues:StringEquals': { 'token.actions.githubusercontent.com:sub': `${subjectPrefix(options)}:environment:production` } });
     await createRole(moto.env, 'demo-forall-deploy', broken);
     const findings = trustFindings(await readRole(moto.env, 'demo-forall-deploy'), trustMatrix(options, { kind: 'deploy', environment: 'production' }));
     expect(findings).toEqual([expect.stringMatching(/^demo-forall-deploy accepts no subject at all/)]);
