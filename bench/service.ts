@@ -325,7 +325,7 @@ function report(context: BenchContext, specs: readonly ServerSpec[], measured: M
   };
   const routeNote = (route: string) =>
     route === 'POST /items'
-      ? ` Request logging (2 lines per POST) alone: ${formatRatio(loggingShare)} of the req/s with LOG_LEVEL=warn (one back-to-back pair).`
+      ? ` Request logging (${median(series(route, generated).map((r) => r.logLinesPerRequest)).toFixed(0)} line per POST) alone: ${formatRatio(loggingShare)} of the req/s with LOG_LEVEL=warn (one back-to-back pair).`
       : '';
   const importList = Object.entries(imports)
     .map(([name, ms]) => `${name} ${formatMs(ms)}`)
