@@ -70,12 +70,13 @@ const rows = () => (optionTable as readonly AnyOptionDefinition[]).filter((row) 
 
 export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   const options: NonNullable<ParseArgsConfig['options']> = {};
-  for (const row of rows()) options[row.flag!] = { type: 'string' };
+  for (const row of rows()) options[row.flag!] = { type: row.kind === 'boolean' ? 'boolean' : 'string' };
   for (const f of cliFlags) options[f.flag] = { type: 'boolean', ...('short' in f ? { short: f.short } : {}) };
   for (const f of githubFlags) options[f.flag] = { type: f.kind === 'boolean' ? 'boolean' : 'string' };
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    // allowNegative: a boolean option `--frontend` is turned off with `--no-frontend`.
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, allowNegative: true, strict: true });
   } catch (error) {
     // node:util's messages span lines and suggest `--` for positionals; keep one line.
     const message = (error as Error).message
@@ -94,8 +95,8 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   const flags: RawOptions = {};
   for (const row of rows()) {
     const value = values[row.flag!];
-    if (typeof value !== 'string') continue;
-    flags[row.key] = row.kind === 'list' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value.trim();
+    if (value === undefined) continue;
+    flags[row.key] = flagValue(row, value);
   }
   return {
     command,
@@ -110,6 +111,14 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     version: values.version === true,
     github: githubArgs(values),
   };
+}
+
+/** A flag's text as the option's kind: a list split on commas, a whole number as a number (anything else stays text). */
+export function flagValue(row: AnyOptionDefinition, value: string | boolean): unknown {
+  if (typeof value === 'boolean') return value;
+  if (row.kind === 'list') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (row.kind === 'number' && /^\s*\d{1,9}\s*$/.test(value)) return Number(value);
+  return value.trim();
 }
 
 /** Reads and validates the GitHub flags; each problem is one line naming the flag. */
@@ -139,7 +148,7 @@ function githubArgs(values: Record<string, string | boolean | undefined>): Githu
 
 export function helpText(): string {
   const flagLines = [
-    ...rows().map((row) => [`--${row.flag} ${row.placeholder ?? 'V'}`, row.description] as const),
+    ...rows().map((row) => [row.kind === 'boolean' ? `--[no-]${row.flag}` : `--${row.flag} ${row.placeholder ?? 'V'}`, `${row.description}${row.targets ? ` (${row.targets.join(', ')})` : ''}`] as const),
     ...cliFlags.map((f) => [`${'short' in f ? `-${f.short}, ` : ''}--${f.flag}`, f.description] as const),
     ...githubFlags.map((f) => [`--${f.flag}${'placeholder' in f ? ` ${f.placeholder}` : ''}`, f.description] as const),
   ];

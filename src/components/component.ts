@@ -2,9 +2,10 @@ import type { FileOwner } from '../render/rendered-file.js';
 import type { TemplateData } from '../render/template-data.js';
 
 /**
- * Declares templates a component renders. `from` is a path under templates/: one `.hbs` file, or a folder whose every
- * `.hbs` file is rendered. The output path is the template path without `.hbs`, with a leading `_` of a segment turned
- * into `.` (`_github` → `.github`) and `__environment__` replaced by each environment's name.
+ * Declares templates a component renders. `from` is a path under templates/ (under templates/_targets/<target>/ with
+ * `ofTarget`): one `.hbs` file, or a folder whose every `.hbs` file is rendered. The output path is the template path
+ * without `.hbs`, with a leading `_` of a segment turned into `.` (`_github` → `.github`) and `__environment__`
+ * replaced by each environment's name.
  */
 export interface FileRule {
   readonly from: string;
@@ -13,6 +14,11 @@ export interface FileRule {
   readonly when?: (data: TemplateData) => boolean;
   /** Render once per environment, with `environment` set in the data. */
   readonly perEnvironment?: boolean;
+  /**
+   * `from` is read under `_targets/<target>/`: a file (or folder) every target has, in each target's own version. The
+   * output path is the same for all of them (`_targets/ec2/scripts/deploy.sh.hbs` → `scripts/deploy.sh`).
+   */
+  readonly ofTarget?: boolean;
 }
 
 export interface Component {

@@ -41,8 +41,10 @@ function environmentDocs(data: TemplateData, env: EnvironmentData) {
 export const docsComponent: Component = {
   name: 'docs',
   files: [
-    // Every page under docs/ (ADRs included) is ours to keep current: managed.
+    // Every page under docs/ (ADRs included) is ours to keep current: managed. Pages that hold for every target, then
+    // the target's own.
     { from: 'docs', owner: 'managed' },
+    { from: 'docs', owner: 'managed', ofTarget: true },
   ],
   data: (data) => {
     const environments = data.environments.map((env) => environmentDocs(data, env));

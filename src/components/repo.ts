@@ -18,7 +18,7 @@ function projenrcOptions(data: TemplateData): Record<string, unknown> {
 export const repoComponent: Component = {
   name: 'repo',
   files: [
-    { from: 'README.md.hbs', owner: 'sample' },
+    { from: 'README.md.hbs', owner: 'sample', ofTarget: true },
     { from: 'CODEOWNERS.hbs', owner: 'sample' },
     { from: '_projenrc.ts.hbs', owner: 'sample' },
     { from: '_gitignore.hbs', owner: 'managed' },

@@ -27,7 +27,7 @@ function imagePattern(data: TemplateData): string {
  */
 export const scriptsComponent: Component = {
   name: 'scripts',
-  files: [{ from: 'scripts', owner: 'managed' }],
+  files: [{ from: 'scripts', owner: 'managed', ofTarget: true }],
   data: (data) => ({
     /** `production` or `staging, production`: for usage texts. */
     environmentNames: data.environments.map((env) => env.name).join(', '),

@@ -1,15 +1,22 @@
 import type { Target } from '../options/index.js';
 import type { Component } from './component.js';
+import { ec2ComputeComponent } from './compute-ec2.js';
 import { docsComponent } from './docs.js';
+import { imageRegistryComponent } from './image-registry.js';
 import { repoComponent } from './repo.js';
 import { scriptsComponent } from './scripts.js';
 import { serviceComponent } from './service.js';
 import { terraformComponent } from './terraform.js';
 import { workflowsComponent } from './workflows.js';
 
-/** A target is a set of components; later targets (asg, ecs, eks) swap the runtime pieces and keep the rest. */
+/**
+ * A target is a set of components. Every target has one component per role (repo, terraform, workflows, scripts,
+ * service, docs), shared where the files are the same; files every target has in its own version live under
+ * `templates/_targets/<target>/` (rules with `ofTarget`), and shared templates call the target's pieces with
+ * `{{> (targetPartial "…")}}` (`templates/_partials/targets/<target>/`). A target adds the modules that differ.
+ */
 const targetComponents: Record<Target, readonly Component[]> = {
-  ec2: [repoComponent, terraformComponent, workflowsComponent, scriptsComponent, serviceComponent, docsComponent],
+  ec2: [repoComponent, terraformComponent, imageRegistryComponent, ec2ComputeComponent, workflowsComponent, scriptsComponent, serviceComponent, docsComponent],
 };
 
 export function components(target: Target): readonly Component[] {

@@ -36,27 +36,30 @@ function imageUriPattern(data: TemplateData): string {
   return `^${accountIdPlaceholder}${escape(`.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`)}@sha256:[0-9a-f]{64}$`;
 }
 
-const environmentFile = (file: string, owner: FileRule['owner'] = 'managed'): FileRule => ({
+const environmentFile = (file: string, owner: FileRule['owner'] = 'managed', ofTarget = false): FileRule => ({
   from: `terraform/environments/__environment__/${file}.hbs`,
   owner,
   perEnvironment: true,
+  ofTarget,
 });
 
 /**
- * Terraform of the generated repo: the bootstrap root (state bucket, OIDC provider, ECR, plan role), the modules, and
- * one root per environment. Only `terraform.tfvars` belongs to the user; everything else is rewritten by `npx projen`.
+ * Terraform every target shares: the bootstrap root (state bucket, OIDC provider, plan role, and the target's artifact
+ * store), the GitHub OIDC roles module, and one root per environment composing the target's modules. Only
+ * `terraform.tfvars` belongs to the user; everything else is rewritten by `npx projen`.
  */
 export const terraformComponent: Component = {
   name: 'terraform',
   files: [
     { from: 'terraform/bootstrap', owner: 'managed' },
-    { from: 'terraform/modules', owner: 'managed' },
+    { from: 'terraform/modules/github-oidc-roles', owner: 'managed' },
     environmentFile('versions.tf'),
     environmentFile('backend.tf'),
-    environmentFile('main.tf'),
-    environmentFile('variables.tf'),
-    environmentFile('outputs.tf'),
-    environmentFile('terraform.tfvars', 'sample'),
+    // What an environment is made of depends on the target: each has its own composition of modules.
+    environmentFile('main.tf', 'managed', true),
+    environmentFile('variables.tf', 'managed', true),
+    environmentFile('outputs.tf', 'managed', true),
+    environmentFile('terraform.tfvars', 'sample', true),
   ],
   data: (data) => ({
     managedBy,

@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { checkOption, optionTable, resolveOptions, type AnyOptionDefinition, type DefaultContext, type PipelineOptions, type ResolvedOptions } from '../options/index.js';
+import { appliesTo, checkOption, optionByKey, optionTable, resolveOptions, type AnyOptionDefinition, type DefaultContext, type PipelineOptions, type ResolvedOptions, type Target } from '../options/index.js';
 import { renderRepository } from '../render/render-repository.js';
 import type { RenderedFile } from '../render/rendered-file.js';
 
@@ -21,20 +21,34 @@ const splitList = (value: string) =>
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
 
-/** A prompt for each row that has a question and that no flag answered; validation is the row's own. */
+/** An answer typed at a prompt as the option's kind. */
+function answerValue(row: AnyOptionDefinition, answer: string | boolean): unknown {
+  if (typeof answer === 'boolean') return answer;
+  if (row.kind === 'list') return splitList(answer);
+  if (row.kind === 'number' && /^\s*\d{1,9}\s*$/.test(answer)) return Number(answer);
+  return answer.trim();
+}
+
+/**
+ * A prompt for each row that has a question and that no flag answered; validation is the row's own. Rows of some
+ * targets only are asked when the target (from its flag, an earlier answer or its default) is one of them.
+ */
 export function questionsFor(flags: RawOptions, context: DefaultContext) {
+  const defaultTarget = optionByKey.target!.default!({});
+  const targetOf = (answers: RawOptions) => (answers.target ?? flags.target ?? defaultTarget) as Target;
   return (optionTable as readonly AnyOptionDefinition[])
     .filter((row) => row.prompt && flags[row.key] === undefined)
     .map((row) => {
       const fallback = row.default?.(context);
-      const toValue = (answer: string): unknown => (row.kind === 'list' ? splitList(answer) : answer.trim());
+      const when = row.targets ? { when: (answers: RawOptions) => appliesTo(row, targetOf(answers)) } : {};
       return {
-        type: 'input' as const,
+        type: row.kind === 'boolean' ? ('confirm' as const) : ('input' as const),
         name: row.key,
         message: row.prompt!,
-        default: Array.isArray(fallback) ? fallback.join(',') : (fallback as string | undefined),
-        validate: (answer: string) => checkOption(row, toValue(answer)),
-        filter: (answer: string) => toValue(answer),
+        default: Array.isArray(fallback) ? fallback.join(',') : typeof fallback === 'boolean' || fallback === undefined ? fallback : String(fallback),
+        validate: (answer: string | boolean) => checkOption(row, answerValue(row, answer)),
+        filter: (answer: string | boolean) => answerValue(row, answer),
+        ...when,
       };
     });
 }

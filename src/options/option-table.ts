@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { awsRegions } from './aws-regions.js';
-import { targets, type PipelineOptions } from './pipeline-options.js';
+import { targets, type PipelineOptions, type Target } from './pipeline-options.js';
 import * as v from './validators.js';
 
 /** What defaults may depend on: the target directory and the git remote the CLI ran in. */
@@ -9,7 +9,8 @@ export interface DefaultContext {
   readonly gitRemote?: { readonly owner: string; readonly repo: string };
 }
 
-export type OptionKind = 'string' | 'list' | 'object';
+/** `number` is a whole number; `boolean` is a switch (`--flag` / `--no-flag` on the command line). */
+export type OptionKind = 'string' | 'number' | 'boolean' | 'list' | 'object';
 
 export interface OptionDefinition<K extends keyof PipelineOptions = keyof PipelineOptions> {
   readonly key: K;
@@ -23,6 +24,11 @@ export interface OptionDefinition<K extends keyof PipelineOptions = keyof Pipeli
   /** A valid value, quoted in messages about a missing or wrong value. */
   readonly example?: string;
   readonly choices?: readonly string[];
+  /**
+   * The targets this option applies to; absent: every target. For other targets it is neither asked nor resolved, and
+   * giving it is an error.
+   */
+  readonly targets?: readonly Target[];
   /** Question asked in interactive runs when no flag gave the value. */
   readonly prompt?: string;
   readonly default?: (ctx: DefaultContext) => NonNullable<PipelineOptions[K]> | undefined;
@@ -155,6 +161,7 @@ export const optionTable = [
     placeholder: 'T',
     description: 'EC2 instance type (family.size; Graviton types run arm64 images)',
     prompt: 'EC2 instance type',
+    targets: ['ec2'],
     default: () => 't3.micro',
     schema: z.string(),
     validate: v.validateInstanceType,
@@ -192,6 +199,11 @@ export const optionTable = [
 type TableKeys = (typeof optionTable)[number]['key'];
 const everyKeyHasARow: Record<keyof PipelineOptions, true> = {} as Record<TableKeys, true>;
 void everyKeyHasARow;
+
+/** Whether a row is asked, resolved and accepted for this target. */
+export function appliesTo(row: Pick<AnyOptionDefinition, 'targets'>, target: Target): boolean {
+  return row.targets === undefined || row.targets.includes(target);
+}
 
 export const optionByKey = Object.fromEntries(optionTable.map((row) => [row.key, row])) as {
   [K in keyof PipelineOptions]: OptionDefinition<K>;

@@ -1,6 +1,11 @@
-/** Deployment targets. Only `ec2` renders today; asg, ecs and eks reuse its components later. */
+/** Deployment targets: what the service runs on. Each is a set of components (src/components/targets.ts). */
 export const targets = ['ec2'] as const;
 export type Target = (typeof targets)[number];
+
+/** What each target runs on and when to pick it: one line, for the interactive menu, --help and the docs. */
+export const targetDescriptions: Record<Target, string> = {
+  ec2: 'one EC2 instance run through SSM: the simplest start, for a service one machine can carry',
+};
 
 /** An IAM policy statement added to the instance role (the service's own AWS permissions). */
 export interface IamStatement {
@@ -78,6 +83,12 @@ export interface PipelineOptions {
   readonly eject?: readonly string[];
 }
 
+/**
+ * Options that apply to some targets only (their rows in the option table list those targets): they are resolved, with
+ * their defaults, for those targets and absent for the others.
+ */
+export type TargetSpecificOption = 'instanceType';
+
 /** Options with every default applied and every value validated. */
-export type ResolvedOptions = Required<Omit<PipelineOptions, 'githubOwnerId' | 'githubRepoId'>> &
-  Pick<PipelineOptions, 'githubOwnerId' | 'githubRepoId'>;
+export type ResolvedOptions = Required<Omit<PipelineOptions, 'githubOwnerId' | 'githubRepoId' | TargetSpecificOption>> &
+  Pick<PipelineOptions, 'githubOwnerId' | 'githubRepoId' | TargetSpecificOption>;

@@ -1,5 +1,5 @@
-import { optionTable, type AnyOptionDefinition, type DefaultContext } from './option-table.js';
-import type { PipelineOptions, ResolvedOptions } from './pipeline-options.js';
+import { appliesTo, optionTable, type AnyOptionDefinition, type DefaultContext } from './option-table.js';
+import type { PipelineOptions, ResolvedOptions, Target } from './pipeline-options.js';
 
 export interface OptionProblem {
   readonly key: keyof PipelineOptions;
@@ -37,6 +37,8 @@ export function describeForCode(problem: OptionProblem): string {
 
 /** Checks one value against its row: type first (zod), then meaning. */
 export function checkOption(row: AnyOptionDefinition, value: unknown): true | string {
+  // A number typed on the command line or at a prompt arrives as text when it is not one.
+  if (row.kind === 'number' && typeof value === 'string') return `"${value}" is not a whole number${row.example ? `, e.g. ${row.example}` : ''}`;
   const parsed = row.schema.safeParse(value);
   if (!parsed.success) return `has the wrong type: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
   return (row.validate as (v: unknown) => true | string)(parsed.data);
@@ -54,6 +56,13 @@ export function resolveOptions(input: Partial<Record<keyof PipelineOptions, unkn
   }
   const resolved: Record<string, unknown> = {};
   for (const row of optionTable as readonly AnyOptionDefinition[]) {
+    // Rows come after `target` in the table; with an invalid target, target-specific rows are left alone.
+    if (row.targets && !appliesTo(row, resolved.target as Target)) {
+      if (input[row.key] !== undefined && resolved.target !== undefined) {
+        problems.push({ key: row.key, message: `applies to target ${row.targets.join(' or ')} only, not ${String(resolved.target)}; leave it out or choose that target` });
+      }
+      continue;
+    }
     let value = input[row.key];
     const defaulted = value === undefined || value === '';
     if (defaulted) value = row.default?.(ctx);

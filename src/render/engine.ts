@@ -41,6 +41,12 @@ export class TemplateEngine {
     h.registerHelper('gh', (expression: unknown) => `\${{ ${String(expression)} }}`);
     h.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     h.registerHelper('join', (list: unknown, separator: unknown) => (list as unknown[]).join(typeof separator === 'string' ? separator : ', '));
+    // `{{> (targetPartial "workflows/deploy-build")}}` calls `_partials/targets/<this repository's target>/workflows/deploy-build`:
+    // shared templates keep the skeleton, each target fills in what differs.
+    h.registerHelper('targetPartial', (name: unknown, options: Handlebars.HelperOptions) => {
+      const target = (options.data as { root: { target: string } }).root.target;
+      return `targets/${target}/${String(name)}`;
+    });
     h.registerHelper('indent', function (this: unknown, spaces: unknown, options: Handlebars.HelperOptions) {
       const pad = ' '.repeat(Number(spaces));
       return (options.fn(this) as string).replace(/^(?=.)/gm, pad);

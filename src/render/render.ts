@@ -22,10 +22,14 @@ function engineFor(root: string): TemplateEngine {
   return engine;
 }
 
-/** `terraform/environments/__environment__/main.tf.hbs` → `terraform/environments/production/main.tf` */
+/**
+ * `terraform/environments/__environment__/main.tf.hbs` → `terraform/environments/production/main.tf`;
+ * `_targets/ec2/scripts/deploy.sh.hbs` → `scripts/deploy.sh` (a target's own version of a file every target has).
+ */
 export function outputPath(templatePath: string, environment?: string): string {
   return templatePath
     .replace(/\.hbs$/, '')
+    .replace(/^_targets\/[^/]+\//, '')
     .split('/')
     .map((segment) => {
       if (segment === '__environment__') {
@@ -62,7 +66,7 @@ export function renderResolved(options: ResolvedOptions, context: RenderContext 
   for (const component of components) {
     for (const rule of component.files) {
       if (rule.when && !rule.when(base)) continue;
-      for (const templatePath of engine.list(rule.from)) {
+      for (const templatePath of engine.list(rule.ofTarget ? `_targets/${options.target}/${rule.from}` : rule.from)) {
         if (rule.perEnvironment) {
           for (const environment of base.environments) emit(rule, templatePath, { ...data, environment }, environment.name);
         } else {

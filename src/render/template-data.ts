@@ -25,7 +25,9 @@ export interface TemplateData {
   readonly name: string;
   readonly target: Target;
   readonly region: string;
-  readonly instanceType: string;
+  /** The EC2 instance type, for targets that run on instances they name (null for the others). */
+  readonly instanceType: string | null;
+  /** CPU architecture the service is built for and runs on. */
   readonly architecture: 'x86_64' | 'arm64';
   /** Docker platform matching the instance's architecture. */
   readonly dockerPlatform: 'linux/amd64' | 'linux/arm64';
@@ -99,12 +101,13 @@ export function templateData(options: ResolvedOptions, generatorVersion: string)
       ssmDocumentName: `${options.name}-${env}-deploy`,
     }),
   );
-  const architecture = architectureOf(options.instanceType);
+  // Targets without an instance type of their own run on x86_64 unless their options say otherwise.
+  const architecture = options.instanceType ? architectureOf(options.instanceType) : 'x86_64';
   return {
     name: options.name,
     target: options.target,
     region: options.region,
-    instanceType: options.instanceType,
+    instanceType: options.instanceType ?? null,
     architecture,
     dockerPlatform: architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64',
     github: {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { presetNames, presets, type PresetName } from '../support/presets.js';
+import { presetNamesFor, presets, type PresetName } from '../support/presets.js';
 import { renderPreset, tempDir, writeFiles } from '../support/render-preset.js';
 import { callRecorders, runScript } from '../support/script-runner.js';
 import { requireTool } from '../support/tools.js';
@@ -53,7 +53,7 @@ function badUsage(preset: PresetName): [string, string[], RegExp][] {
   ];
 }
 
-describe.each(presetNames)('scripts of preset %s', (preset) => {
+describe.each(presetNamesFor('ec2'))('scripts of preset %s', (preset) => {
   let root: string;
   let work: string;
 

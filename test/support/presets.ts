@@ -1,4 +1,4 @@
-import type { PipelineOptions } from '../../src/options/index.js';
+import type { PipelineOptions, Target } from '../../src/options/index.js';
 
 /** Option sets the snapshot and validator tests render. Each is a way users really configure the tool. */
 export const presets = {
@@ -22,3 +22,13 @@ export const presetNames = Object.keys(presets) as PresetName[];
 
 /** A fixed version, so snapshots do not change with every release of this package. */
 export const testGeneratorVersion = '0.1.0';
+
+/** The target a preset renders (ec2 when it names none, as the option table's default). */
+export function targetOf(options: PipelineOptions): Target {
+  return options.target ?? 'ec2';
+}
+
+/** Presets of one target: for tests of what only that target renders (its modules, its scripts, its applied IAM). */
+export function presetNamesFor(target: Target): PresetName[] {
+  return presetNames.filter((name) => targetOf(presets[name]) === target);
+}

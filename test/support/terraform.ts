@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
-import { resolveOptions, type PipelineOptions, type ResolvedOptions } from '../../src/options/index.js';
+import { resolveOptions, type PipelineOptions, type ResolvedOptions, type Target } from '../../src/options/index.js';
 import { renderRepository } from '../../src/render/render-repository.js';
 import type { RenderedFile } from '../../src/render/rendered-file.js';
-import { presets, testGeneratorVersion } from './presets.js';
+import { presets, targetOf, testGeneratorVersion } from './presets.js';
 import { tempDir } from './render-preset.js';
 import { requireTool } from './tools.js';
 
@@ -174,6 +174,11 @@ export const terraformVariants = {
 
 export type TerraformVariant = keyof typeof terraformVariants;
 export const terraformVariantNames = Object.keys(terraformVariants) as TerraformVariant[];
+
+/** Variants of one target: for tests of what only that target's Terraform declares. */
+export function terraformVariantNamesFor(target: Target): TerraformVariant[] {
+  return terraformVariantNames.filter((name) => targetOf(terraformVariants[name]) === target);
+}
 
 export function renderVariant(name: TerraformVariant): RenderedFile[] {
   return renderRepository(resolveOptions({ ...terraformVariants[name] }), { generatorVersion: testGeneratorVersion });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, it } from 'vitest';
 import { startMoto } from '../support/moto.js';
-import { presetNames } from '../support/presets.js';
+import { presetNamesFor } from '../support/presets.js';
 import { tempDir, writeFiles } from '../support/render-preset.js';
 import { identityPolicies, readRoles } from '../iam/applied-roles.js';
 import { grantedActions } from '../iam/simulator.js';
@@ -37,7 +37,7 @@ describe('Terraform apply against a local AWS (moto)', () => {
   requireTerraform();
   requireTool('aws', 'pip install awscli');
 
-  it.concurrent.for(presetNames)(
+  it.concurrent.for(presetNamesFor('ec2'))(
     'preset %s: applies bootstrap then each environment, re-plans with no changes, and destroys',
     { timeout: 900_000 },
     async (preset, { expect }) => {
