@@ -130,6 +130,12 @@ class Parser {
       this.pos++;
       return { kind: 'number', value: Number(token.text) };
     }
+    // A negative number is a literal to HCL too (not the negation of one).
+    const next = this.peek(1);
+    if (this.isPunct(token, '-') && next.kind === 'number') {
+      this.pos += 2;
+      return { kind: 'number', value: -Number(next.text) };
+    }
     if (token.kind === 'ident') {
       this.pos++;
       if (token.text === 'true' || token.text === 'false') return { kind: 'bool', value: token.text === 'true' };

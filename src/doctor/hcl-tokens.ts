@@ -22,6 +22,18 @@ export class HclSyntaxError extends Error {
 const multiCharPunct = ['==', '!=', '<=', '>=', '=>', '&&', '||', '...'];
 const escapes: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
 
+/**
+ * A flush heredoc's (`<<-`) lines as HCL reads them: the smallest indentation of a line that is not blank is removed
+ * from every line that is not blank; blank lines stay as written. (HCL counts characters: a tab is one, like a space.)
+ */
+function flush(lines: readonly string[]): string[] {
+  const isBlank = (line: string) => line.trim() === '';
+  const indents = lines.filter((line) => !isBlank(line)).map((line) => line.length - line.trimStart().length);
+  if (indents.length === 0) return [...lines];
+  const strip = Math.min(...indents);
+  return lines.map((line) => (isBlank(line) ? line : line.slice(strip)));
+}
+
 export function tokenizeHcl(text: string): HclToken[] {
   const tokens: HclToken[] = [];
   let i = 0;
@@ -135,8 +147,7 @@ export function tokenizeHcl(text: string): HclToken[] {
         if (raw.trim() === header[2]) break;
         lines.push(raw);
       }
-      // The value is only needed to know whether it is literal; indentation stripping (`<<-`) is irrelevant here.
-      const body = lines.map((l) => `${l}\n`).join('');
+      const body = (header[1] === '-' ? flush(lines) : lines).map((l) => `${l}\n`).join('');
       const templated = /(^|[^$])\$\{|(^|[^%])%\{/.test(body);
       tokens.push({ kind: 'string', value: body.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{'), templated, line: startLine });
       // The heredoc's own line break ends the expression, as in the source.

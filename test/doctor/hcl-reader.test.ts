@@ -32,6 +32,11 @@ describe('HCL tokenizer', () => {
     expect(tokens.find((t) => t.kind === 'ident' && t.text === 'next')).toMatchObject({ line: 4 });
   });
 
+  it('removes a flush heredoc\'s (<<-) common indentation as HCL does, leaving blank lines and a plain heredoc as written', () => {
+    const tokens = tokenizeHcl('a = <<-EOT\n    one\n\n      two\n   \n  EOT\nb = <<EOT\n  kept\nEOT\n');
+    expect(tokens.filter((t) => t.kind === 'string').map((t) => (t as { value: string }).value)).toEqual(['one\n\n  two\n   \n', '  kept\n']);
+  });
+
   it('reports unterminated strings with their line', () => {
     expect(() => tokenizeHcl('a = 1\nb = "open\n')).toThrow(HclSyntaxError);
     expect(() => tokenizeHcl('a = 1\nb = "open\n')).toThrow(/line 2/);
@@ -82,6 +87,14 @@ describe('HCL reader', () => {
     for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) expect(body.attributes.get(name)?.value.kind, name).toBe('expression');
     expect(attribute(text, 'g')).toMatchObject({ kind: 'list', items: [{ kind: 'string', value: 'ok' }, { kind: 'expression' }] });
     expect(attribute(text, 'h')).toEqual({ kind: 'number', value: 1 });
+  });
+
+  it('reads a negative number as a literal, and a negated reference or a subtraction as an expression', () => {
+    const text = 'a = -1.5\nb = [-2]\nc = -var.x\nd = 1 - 2\n';
+    expect(attribute(text, 'a')).toEqual({ kind: 'number', value: -1.5 });
+    expect(attribute(text, 'b')).toEqual({ kind: 'list', items: [{ kind: 'number', value: -2 }] });
+    expect(attribute(text, 'c')?.kind).toBe('expression');
+    expect(attribute(text, 'd')?.kind).toBe('expression');
   });
 
   it('reads blocks with labels, nested blocks and one-line blocks', () => {
