@@ -6,7 +6,7 @@ export const workflowsComponent: Component = {
   name: 'workflows',
   files: [{ from: '_github', owner: 'managed' }],
   data: (base) => ({
-    /** `{{workflows.uses.checkout}}` → `actions/checkout@<sha> # v4.2.2` */
+    /** `{{workflows.uses.checkout}}` → `actions/checkout@<sha> # v7.0.1` */
     uses: Object.fromEntries((Object.keys(actionPins) as ActionName[]).map((name) => [name, pinnedUses(name)])),
     actionlint: actionlintRelease,
     // Build natively: emulating arm64 under QEMU on an x86_64 runner is several times slower.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { actionlintRelease, actionPins } from '../../src/components/action-pins.js';
+import { actionlintRelease, actionPins, isCurrentRuntime, type ActionPin } from '../../src/components/action-pins.js';
 import { scriptsComponent } from '../../src/components/scripts.js';
 import { resolveOptions } from '../../src/options/index.js';
 import { templateData } from '../../src/render/template-data.js';
@@ -20,21 +20,73 @@ function rendered(preset: PresetName) {
 const usesOf = (job: Job, action: string) => job.steps.filter((s) => s.uses?.startsWith(`${action}@`));
 const runs = (job: Job) => job.steps.map((s) => s.run ?? '').join('\n');
 
+/** What is wrong with a pin table: a SHA that is not a full commit, a version that is not vX.Y.Z, a retired runtime. */
+function pinProblems(pins: Readonly<Record<string, ActionPin>>): string[] {
+  return Object.values(pins).flatMap((pin) => [
+    ...(/^[0-9a-f]{40}$/.test(pin.sha) ? [] : [`${pin.action}: ${pin.sha} is not a full commit SHA`]),
+    ...(/^v\d+\.\d+\.\d+$/.test(pin.version) ? [] : [`${pin.action}: ${pin.version} is not a release version vX.Y.Z`]),
+    ...(isCurrentRuntime(pin.runtime) ? [] : [`${pin.action} ${pin.version} runs on ${pin.runtime}, which GitHub's runners no longer run`]),
+  ]);
+}
+
+/**
+ * What is wrong with a workflow's `uses:` lines: each must be `owner/repo@<40-hex SHA> # vX.Y.Z` exactly as a pin of
+ * the table has it (so the pin's runtime is checked too), and every `uses:` the YAML holds must be on such a line.
+ */
+function usesProblems(text: string, pins: Readonly<Record<string, ActionPin>>): string[] {
+  const byLine = new Map(Object.values(pins).map((pin) => [`${pin.action}@${pin.sha} # ${pin.version}`, pin]));
+  const lines = [...text.matchAll(/^\s*(?:- )?uses: (.*)$/gm)].map((match) => match[1]!);
+  const document = parseYaml(text) as { jobs: Record<string, { uses?: string; steps?: { uses?: string }[] }> };
+  const inYaml = Object.values(document.jobs).flatMap((job) => [job.uses, ...(job.steps ?? []).map((step) => step.uses)]).filter((uses) => uses !== undefined);
+  return [
+    ...lines.flatMap((line) => {
+      const pin = byLine.get(line);
+      if (!pin) return [`uses: ${line} is not a pin of the table (owner/repo@<40-hex SHA> # vX.Y.Z)`];
+      return isCurrentRuntime(pin.runtime) ? [] : [`uses: ${line} runs on ${pin.runtime}, which GitHub's runners no longer run`];
+    }),
+    ...(inYaml.length === lines.length ? [] : [`${inYaml.length} uses in the YAML, ${lines.length} on uses: lines`]),
+  ];
+}
+
 describe('action pins', () => {
-  it('are full commit SHAs with a release version', () => {
-    for (const pin of Object.values(actionPins)) {
-      expect(pin.sha, pin.action).toMatch(/^[0-9a-f]{40}$/);
-      expect(pin.version, pin.action).toMatch(/^v\d+\.\d+\.\d+$/);
-    }
+  it('are full commit SHAs with a release version, and no pinned action runs on a retired runtime', () => {
+    expect(Object.keys(actionPins).length).toBeGreaterThanOrEqual(11);
+    expect(pinProblems(actionPins)).toEqual([]);
     expect(actionlintRelease.linuxAmd64Sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('the runtime check accepts node24 (and later), composite and docker, and rejects node20 and older (so the test above can fail)', () => {
+    for (const runtime of ['node24', 'node26', 'composite', 'docker']) expect(isCurrentRuntime(runtime), runtime).toBe(true);
+    for (const runtime of ['node20', 'node16', 'node12', 'node', 'node24 ', 'javascript', '']) expect(isCurrentRuntime(runtime), runtime).toBe(false);
+    // GIVEN the table with one action back on its node20 release WHEN checked THEN that pin is reported
+    const older = { ...actionPins, checkout: { action: 'actions/checkout', sha: '11bd71901bbe5b1630ceea73d27597364c9af683', version: 'v4.2.2', runtime: 'node20' } };
+    expect(pinProblems(older)).toEqual(["actions/checkout v4.2.2 runs on node20, which GitHub's runners no longer run"]);
   });
 
   it.each(presetNames)('are the only way an action is used in preset %s, each with its version comment', (preset) => {
     const { files } = rendered(preset);
-    const allowed = new Set(Object.values(actionPins).map((pin) => `${pin.action}@${pin.sha} # ${pin.version}`));
-    const used = [...files.values()].filter((f) => f.path.startsWith('.github/workflows/')).flatMap((f) => [...f.content.matchAll(/uses: (.*)$/gm)].map((m) => m[1]!));
-    expect(used.length).toBeGreaterThan(0);
-    for (const line of used) expect(allowed, line).toContain(line);
+    const workflows = [...files.values()].filter((f) => f.path.startsWith('.github/workflows/'));
+    expect(workflows.length).toBeGreaterThanOrEqual(3);
+    for (const file of workflows) {
+      expect(file.content, file.path).toMatch(/uses: /);
+      expect(usesProblems(file.content, actionPins), file.path).toEqual([]);
+    }
+  });
+
+  it('a uses: line that is not a pin of the table is reported (so the test above can fail)', () => {
+    const deploy = rendered('default').files.get('.github/workflows/deploy.yml')!.content;
+    const pin = actionPins.checkout;
+    const changed = (from: string, to: string) => {
+      expect(deploy).toContain(from);
+      return usesProblems(deploy.replace(from, to), actionPins);
+    };
+    expect(changed(`${pin.action}@${pin.sha} # ${pin.version}`, `${pin.action}@v7`)).toEqual([`uses: ${pin.action}@v7 is not a pin of the table (owner/repo@<40-hex SHA> # vX.Y.Z)`]);
+    expect(changed(`@${pin.sha} # ${pin.version}`, `@${pin.sha} # v7.0.0`)).toEqual([expect.stringContaining(`@${pin.sha} # v7.0.0 is not a pin`)]);
+    expect(changed(`@${pin.sha} # ${pin.version}`, `@${pin.sha}`)).toEqual([expect.stringContaining(`@${pin.sha} is not a pin`)]);
+    expect(changed(`${pin.sha} #`, `${'0'.repeat(40)} #`)).toEqual([expect.stringContaining(`@${'0'.repeat(40)} # ${pin.version} is not a pin`)]);
+    // AND a pin of the table whose release declares node20 is not accepted either
+    const older = { ...actionPins, checkout: { ...pin, runtime: 'node20' } };
+    expect(new Set(usesProblems(deploy, older))).toEqual(new Set([`uses: ${pin.action}@${pin.sha} # ${pin.version} runs on node20, which GitHub's runners no longer run`]));
   });
 });
 
