@@ -1,7 +1,8 @@
 /**
  * Exact versions of the generated service's npm dependencies, in one place. `templates/service/package-lock.json.hbs`
- * is resolved against exactly these: after a bump, regenerate it with `node test/service/update-lockfile.ts`
- * (test/service proves the two agree by running `npm ci` on the rendered service).
+ * is resolved against exactly these: after a bump, regenerate it with
+ * `UPDATE_SERVICE_LOCKFILE=1 npx vitest run test/service/lockfile.test.ts` (test/service proves the two agree by
+ * running `npm ci` on the rendered service, under the service's Node).
  */
 export const serviceVersions = {
   dependencies: {
@@ -15,7 +16,8 @@ export const serviceVersions = {
     typebox: '1.4.3',
   },
   devDependencies: {
-    '@types/node': '22.20.5',
+    // The types of the Node line the service runs on (versions.node).
+    '@types/node': '24.19.4',
     // 5.9, not 7: the service's build and type checks use the same compiler line as this package.
     typescript: '5.9.3',
     vitest: '5.1.1',

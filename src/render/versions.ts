@@ -1,8 +1,13 @@
 /** Versions the generated repository pins, in one place (bumped together, reviewed through the snapshots). */
 export const generatedVersions = {
-  /** Node.js major of the service image and of the workflows. */
-  node: '22',
-  /** Minimum Node.js for `npx projen` in the generated repo (native TypeScript type stripping). */
+  /** Node.js major of the service image and of the workflows: the active LTS (22 leaves maintenance in April 2027). */
+  node: '24',
+  /** The service's `engines`: Node 24 from its first LTS release on, what its image and CI run. */
+  serviceNodeEngine: '>=24.11.0',
+  /**
+   * Minimum Node.js for `npx projen` and `doctor` in the generated repo (native TypeScript type stripping): this
+   * package's own minimum, which still runs on Node 22.
+   */
   nodeEngine: '>=22.18.0',
   projen: '0.103.25',
   constructs: '^10.5.0',

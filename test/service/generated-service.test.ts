@@ -4,11 +4,14 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, write
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatedVersions } from '../../src/render/versions.js';
 import { freePort } from '../support/moto.js';
+import { serviceNode, servicePath } from '../support/service-node.js';
 import { requireTool } from '../support/tools.js';
 import { npm, serviceFiles, writeService } from './service-files.js';
 
-// DESIGN §5.7: the generated service's own tests pass, and the built service keeps its HTTP contract.
+// DESIGN §5.7: the generated service's own tests pass, and the built service keeps its HTTP contract. All of it on
+// the Node its image and workflows run (serviceNode(): Node 24), not on the Node that runs these tests.
 const commit = '0123456789abcdef0123456789abcdef01234567';
 
 interface Server {
@@ -22,8 +25,8 @@ interface Server {
 
 /** Starts `node dist/server.js` in `dir` with only PATH and `env`; `as` runs it through another command (a user switch). */
 function startServer(dir: string, env: Record<string, string>, as: readonly string[] = []): Server {
-  const [command = process.execPath, ...args] = [...as, process.execPath, 'dist/server.js'];
-  const child = spawn(command, args, { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command = serviceNode().node, ...args] = [...as, serviceNode().node, 'dist/server.js'];
+  const child = spawn(command, args, { cwd: dir, env: { PATH: servicePath(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
@@ -102,7 +105,8 @@ describe('the generated service (default preset)', () => {
   let dir: string;
 
   beforeAll(() => {
-    // GIVEN the rendered service in a fresh directory, installed from its rendered lock file and built
+    // GIVEN the rendered service in a fresh directory, installed from its rendered lock file and built, on its Node
+    expect(serviceNode().version).toMatch(new RegExp(`^v${generatedVersions.node}\\.`));
     dir = writeService('default');
     const install = npm(dir, ['ci', '--no-audit', '--no-fund']);
     expect(install.status, `npm ci failed:\n${install.output}`).toBe(0);
@@ -112,6 +116,14 @@ describe('the generated service (default preset)', () => {
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`runs its npm scripts on Node ${generatedVersions.node}, the Node of its image and workflows`, () => {
+    // WHEN npm runs a command in the service THEN the node it finds is the service's, not the one running these tests
+    const result = npm(dir, ['exec', '--', 'node', '-p', 'process.version']);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output.trim()).toBe(serviceNode().version);
+    expect(serviceNode().version).toMatch(new RegExp(`^v${generatedVersions.node}\\.`));
   });
 
   it('passes its own tests (npm test)', () => {
@@ -290,8 +302,8 @@ describe('the generated service (default preset)', () => {
 
     /** `node dist/warm-up.js` as the Dockerfile runs it, filling `cache`. */
     function warmUp(cache: string, as: readonly string[] = []): void {
-      const [command = process.execPath, ...args] = [...as, process.execPath, 'dist/warm-up.js'];
-      const result = spawnSync(command, args, { cwd: dir, env: { PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: cache }, encoding: 'utf8', timeout: 60_000 });
+      const [command = serviceNode().node, ...args] = [...as, serviceNode().node, 'dist/warm-up.js'];
+      const result = spawnSync(command, args, { cwd: dir, env: { PATH: servicePath(), NODE_COMPILE_CACHE: cache }, encoding: 'utf8', timeout: 60_000 });
       expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
       expect(`${result.stdout}${result.stderr}`).toBe('');
     }
@@ -323,7 +335,7 @@ describe('the generated service (default preset)', () => {
     it('makes dist/warm-up.js fail, saying why, when it cannot be written: the image would ship it empty', () => {
       // GIVEN a cache directory that cannot be created WHEN the warm-up runs
       writeFileSync(join(dir, 'not-a-directory'), '');
-      const result = spawnSync(process.execPath, ['dist/warm-up.js'], { cwd: dir, env: { PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: join(dir, 'not-a-directory', 'cache') }, encoding: 'utf8' });
+      const result = spawnSync(serviceNode().node, ['dist/warm-up.js'], { cwd: dir, env: { PATH: servicePath(), NODE_COMPILE_CACHE: join(dir, 'not-a-directory', 'cache') }, encoding: 'utf8' });
 
       // THEN it exits 1 with one line naming the variable
       expect(result.status).toBe(1);

@@ -20,13 +20,13 @@ function toTemplate(lock: string, serviceName: string): string {
   const root = parsed.packages['']!;
   expect(parsed.name).toBe(serviceName);
   expect(root.name).toBe(serviceName);
-  expect(root.engines?.node).toBe(generatedVersions.nodeEngine);
+  expect(root.engines?.node).toBe(generatedVersions.serviceNodeEngine);
   expect(lock, 'a lock file with "{{" cannot be a Handlebars template as it is').not.toContain('{{');
   parsed.name = root.name = '@@SERVICE_NAME@@';
   root.engines!.node = '@@NODE_ENGINE@@';
   return `${JSON.stringify(parsed, undefined, 2)}\n`
     .replaceAll('"@@SERVICE_NAME@@"', '"{{name}}-service"')
-    .replace('"@@NODE_ENGINE@@"', '"{{versions.nodeEngine}}"');
+    .replace('"@@NODE_ENGINE@@"', '"{{versions.serviceNodeEngine}}"');
 }
 
 describe('service/package-lock.json', () => {
@@ -48,7 +48,7 @@ describe('service/package-lock.json', () => {
 
     if (update) {
       const template = toTemplate(resolved, serviceName);
-      expect(template.replaceAll('{{name}}-service', serviceName).replace('{{versions.nodeEngine}}', generatedVersions.nodeEngine)).toBe(resolved);
+      expect(template.replaceAll('{{name}}-service', serviceName).replace('{{versions.serviceNodeEngine}}', generatedVersions.serviceNodeEngine)).toBe(resolved);
       writeFileSync(lockTemplatePath, template);
       return;
     }

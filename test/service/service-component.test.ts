@@ -50,16 +50,21 @@ describe('serviceComponent', () => {
     // GIVEN a preset's rendered package.json
     const manifest = JSON.parse(serviceFiles(preset).find((file) => file.path === 'package.json')!.content);
 
-    // THEN it is an ESM package for Node 22, with the scripts CI and the Dockerfile run, and exact versions
+    // THEN it is an ESM package for the service's Node (24), with the scripts CI and the Dockerfile run, and exact versions
     expect(manifest).toMatchObject({
       private: true,
       type: 'module',
-      engines: { node: generatedVersions.nodeEngine },
+      engines: { node: generatedVersions.serviceNodeEngine },
       scripts: { test: 'vitest run', build: 'tsc -p tsconfig.build.json', start: 'node dist/server.js', typecheck: 'tsc' },
       dependencies: serviceVersions.dependencies,
       devDependencies: serviceVersions.devDependencies,
     });
     for (const version of Object.values({ ...manifest.dependencies, ...manifest.devDependencies })) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("types the service with the Node line it runs on, and asks for that line's LTS in engines", () => {
+    expect(serviceVersions.devDependencies['@types/node'].split('.')[0]).toBe(generatedVersions.node);
+    expect(generatedVersions.serviceNodeEngine).toMatch(new RegExp(`^>=${generatedVersions.node}\\.\\d+\\.\\d+$`));
   });
 
   it('names the service after the project', () => {
