@@ -30,3 +30,8 @@ export interface Component {
    */
   readonly data?: (base: TemplateData) => object;
 }
+
+/** Where a rule's templates are, under templates/, for a repository of this target. */
+export function templateSource(rule: FileRule, target: string): string {
+  return rule.ofTarget ? `_targets/${target}/${rule.from}` : rule.from;
+}

@@ -1,5 +1,5 @@
 import { components as componentsOf } from '../components/targets.js';
-import type { FileRule } from '../components/component.js';
+import { templateSource, type FileRule } from '../components/component.js';
 import { resolveOptions, type PipelineOptions, type ResolvedOptions } from '../options/index.js';
 import { TemplateEngine } from './engine.js';
 import { addMarker } from './marker.js';
@@ -66,7 +66,7 @@ export function renderResolved(options: ResolvedOptions, context: RenderContext 
   for (const component of components) {
     for (const rule of component.files) {
       if (rule.when && !rule.when(base)) continue;
-      for (const templatePath of engine.list(rule.ofTarget ? `_targets/${options.target}/${rule.from}` : rule.from)) {
+      for (const templatePath of engine.list(templateSource(rule, options.target))) {
         if (rule.perEnvironment) {
           for (const environment of base.environments) emit(rule, templatePath, { ...data, environment }, environment.name);
         } else {

@@ -2,6 +2,7 @@ import { appendFileSync, chmodSync, cpSync, existsSync, readdirSync, readFileSyn
 import { join, sep } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { templateSource } from '../../src/components/component.js';
 import { components } from '../../src/components/targets.js';
 import { MARKER } from '../../src/render/marker.js';
 import { outputPath } from '../../src/render/render.js';
@@ -65,11 +66,12 @@ function userWrite(path: string, content: string) {
   writeFileSync(path, content);
 }
 
-/** A template under a folder rule (`owner`), so removing or adding one needs no code change, as in a real release. */
+/** Template folders of folder rules (`owner`), so removing or adding one needs no code change, as in a real release. */
 function folderRules(owner: 'managed' | 'sample', templates: string) {
   return components('ec2')
     .flatMap((component) => component.files)
-    .filter((rule) => rule.owner === owner && !rule.perEnvironment && !rule.when && statSync(join(templates, rule.from)).isDirectory());
+    .filter((rule) => rule.owner === owner && !rule.perEnvironment && !rule.when && statSync(join(templates, templateSource(rule, 'ec2'))).isDirectory())
+    .map((rule) => templateSource(rule, 'ec2'));
 }
 
 describe('upgrading a generated repository with npx projen', () => {
@@ -102,13 +104,13 @@ describe('upgrading a generated repository with npx projen', () => {
     const managedFolder = folderRules('managed', templatesB)[0];
     const sampleFolder = folderRules('sample', templatesB)[0];
     if (!managedFolder || !sampleFolder) throw new Error('the upgrade test needs a managed and a sample folder rule in src/components to remove and add templates');
-    const managedTemplates = (readdirSync(join(templatesB, managedFolder.from), { recursive: true }) as string[])
+    const managedTemplates = (readdirSync(join(templatesB, managedFolder), { recursive: true }) as string[])
       .filter((path) => path.endsWith('.hbs'))
-      .map((path) => `${managedFolder.from}/${path.split(sep).join('/')}`)
+      .map((path) => `${managedFolder}/${path.split(sep).join('/')}`)
       .sort();
     removed = { template: managedTemplates.at(-1)!, path: outputPath(managedTemplates.at(-1)!) };
     rmSync(join(templatesB, removed.template));
-    added = { template: `${sampleFolder.from}/ADDED-IN-B.md.hbs`, path: outputPath(`${sampleFolder.from}/ADDED-IN-B.md.hbs`) };
+    added = { template: `${sampleFolder}/ADDED-IN-B.md.hbs`, path: outputPath(`${sampleFolder}/ADDED-IN-B.md.hbs`) };
     writeFileSync(join(templatesB, added.template), '# {{name}}: a sample file new in version B\n');
     const [major, minor, patch] = versionA.split(/[.-]/).map(Number);
     versionB = `${major}.${minor}.${patch! + 1}`;
