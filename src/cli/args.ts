@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { reviewerProblem, type GithubArgs } from '../github/github-args.js';
-import { optionTable, validateAwsAccountId, validateGithubOwner, type AnyOptionDefinition, type PipelineOptions } from '../options/index.js';
+import { asInvalid, describeFlagProblem, optionTable, validateAwsAccountId, validateGithubOwner, type AnyOptionDefinition, type Invalid, type PipelineOptions } from '../options/index.js';
 
 type RawOptions = Partial<Record<keyof PipelineOptions, unknown>>;
 
@@ -134,8 +134,8 @@ function githubArgs(values: Record<string, string | boolean | undefined>): Githu
     const raw = values[f.flag];
     if (!('validate' in f) || typeof raw !== 'string') continue;
     const value = f.kind === 'list' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw.trim();
-    const verdict = (f.validate as (v: typeof value) => true | string)(value);
-    if (verdict !== true) throw new UsageError(`--${f.flag}: ${verdict}`);
+    const verdict = (f.validate as (v: typeof value) => true | string | Invalid)(value);
+    if (verdict !== true) throw new UsageError(describeFlagProblem(f.flag, asInvalid(verdict)));
     read[f.flag] = value;
   }
   return {

@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { appliesTo, checkOption, optionByKey, optionTable, resolveOptions, type AnyOptionDefinition, type DefaultContext, type PipelineOptions, type ResolvedOptions, type Target } from '../options/index.js';
+import { appliesTo, checkOption, describeForPrompt, optionByKey, optionTable, resolveOptions, type AnyOptionDefinition, type DefaultContext, type PipelineOptions, type ResolvedOptions, type Target } from '../options/index.js';
 import { renderRepository } from '../render/render-repository.js';
 import type { RenderedFile } from '../render/rendered-file.js';
 
@@ -46,7 +46,10 @@ export function questionsFor(flags: RawOptions, context: DefaultContext) {
         name: row.key,
         message: row.prompt!,
         default: Array.isArray(fallback) ? fallback.join(',') : typeof fallback === 'boolean' || fallback === undefined ? fallback : String(fallback),
-        validate: (answer: string | boolean) => checkOption(row, answerValue(row, answer)),
+        validate: (answer: string | boolean) => {
+          const verdict = checkOption(row, answerValue(row, answer));
+          return verdict === true ? true : describeForPrompt(verdict);
+        },
         filter: (answer: string | boolean) => answerValue(row, answer),
         ...when,
       };

@@ -1,4 +1,4 @@
-import { validateGithubOwner } from '../options/index.js';
+import { invalid, validateGithubOwner, type Validator } from '../options/index.js';
 
 /** What `--create-github-repo` and its companion flags asked for, validated. */
 export interface GithubArgs {
@@ -25,8 +25,8 @@ export function parseReviewer(value: string): ReviewerName {
 }
 
 /** Validator of `--reviewers`: true, or what is wrong and how to write it. */
-export function reviewerProblem(values: readonly string[]): true | string {
-  if (values.length === 0) return 'needs at least one user or org/team, e.g. --reviewers alice,acme/platform';
+export const reviewerProblem: Validator<readonly string[]> = (values) => {
+  if (values.length === 0) return invalid('needs at least one user or org/team', 'alice,acme/platform');
   if (values.length > maxReviewers) return `lists ${values.length} reviewers; GitHub accepts at most ${maxReviewers} per environment`;
   const seen = new Set<string>();
   for (const value of values) {
@@ -40,4 +40,4 @@ export function reviewerProblem(values: readonly string[]): true | string {
     seen.add(value.toLowerCase());
   }
   return true;
-}
+};

@@ -1,12 +1,12 @@
 import { appliesTo, optionTable, type AnyOptionDefinition, type DefaultContext } from './option-table.js';
 import type { PipelineOptions, ResolvedOptions, Target } from './pipeline-options.js';
+import { asInvalid, invalid, type Invalid } from './validators.js';
 
-export interface OptionProblem {
+/** What is wrong with one option: the rule's `Invalid`, and which option, for the front end to name it. */
+export interface OptionProblem extends Invalid {
   readonly key: keyof PipelineOptions;
-  /** Reads after the option's name: `is required …`, `"x" is not …`, `must be …`. */
-  readonly message: string;
-  /** Set for a missing value: what to pass. */
-  readonly example?: string;
+  /** No value was given and none could be defaulted: the front end says how to give one. */
+  readonly missing?: boolean;
   /** Set when the value was a default taken from the context: where it came from. */
   readonly defaultFrom?: string;
 }
@@ -19,29 +19,61 @@ export class OptionsError extends Error {
   }
 }
 
-/** How a problem reads to a CLI user: named after the flag, e.g. `--region: "mars-1" is not an AWS region id; …`. */
+const rowOf = (key: string) => (optionTable as readonly AnyOptionDefinition[]).find((r) => r.key === key);
+
+/** A value as one word on a POSIX command line, quoted only when it needs to be. */
+const shellWord = (value: string) => (/^[\w.,/:@+=-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`);
+
+/**
+ * How a problem reads on the command line, after the flag's name: the problem, a valid example as the flag to pass,
+ * and where a bad default came from. For the option table's flags and the CLI's own (`--github-org`, `--reviewers`).
+ */
+export function describeFlagProblem(flag: string, problem: Invalid & Pick<OptionProblem, 'missing' | 'defaultFrom'>): string {
+  const example = problem.example === undefined ? '' : `${problem.missing ? '; pass it,' : ','} e.g. --${flag} ${shellWord(problem.example)}`;
+  const from = problem.defaultFrom ? `; that is its default, ${problem.defaultFrom}: pass --${flag} to choose a valid one` : '';
+  return `--${flag}: ${problem.problem}${example}${from}`;
+}
+
+/** How a problem reads to a CLI user: named after the flag, e.g. `--region: "mars-1" is not an AWS region id, e.g. --region us-east-1`. */
 export function describeForCli(problem: OptionProblem): string {
-  const row = optionTable.find((r) => r.key === problem.key) as AnyOptionDefinition | undefined;
-  if (!row?.flag) return describeForCode(problem);
-  const fix = problem.example ? `; pass it, e.g. --${row.flag} ${problem.example}` : '';
-  const from = problem.defaultFrom ? `; that is its default, ${problem.defaultFrom}: pass --${row.flag} to choose a valid one` : '';
-  return `--${row.flag}: ${problem.message}${fix}${from}`;
+  const flag = rowOf(problem.key)?.flag;
+  return flag ? describeFlagProblem(flag, problem) : describeForCode(problem);
+}
+
+/**
+ * How a problem reads inside a prompt, to the person typing the answer: the prompt above it names the field, so no
+ * flag or key is named; a valid answer is quoted as they would type it. `Must be …`, `"x" is not …, e.g. y`.
+ */
+export function describeForPrompt(problem: Invalid): string {
+  const sentence = problem.problem.charAt(0).toUpperCase() + problem.problem.slice(1);
+  return `${sentence}${problem.example === undefined ? '' : `, e.g. ${problem.example}`}`;
+}
+
+/** An example as it is written in `.projenrc.ts`: a list as an array, a number or switch bare, text as a string. */
+function exampleInCode(row: AnyOptionDefinition | undefined, example: string): string {
+  if (row?.kind === 'list') return JSON.stringify(example.split(',').map((item) => item.trim()));
+  if (row?.kind === 'number' || row?.kind === 'boolean') return example;
+  return JSON.stringify(example);
 }
 
 /** How a problem reads in `.projenrc.ts`: named after the option key, e.g. `"region" is required, e.g. "us-east-1"`. */
 export function describeForCode(problem: OptionProblem): string {
-  const fix = problem.example ? `, e.g. ${JSON.stringify(problem.example)}` : '';
+  const row = rowOf(problem.key);
+  // `"region": "mars-1" is not …` reads like the line in .projenrc.ts; `"name" is required` needs no colon.
+  const key = problem.problem.startsWith('"') ? `${JSON.stringify(problem.key)}:` : JSON.stringify(problem.key);
+  const fix = problem.example === undefined ? '' : `, e.g. ${exampleInCode(row, problem.example)}`;
   const from = problem.defaultFrom ? `; that is its default, ${problem.defaultFrom}: set "${problem.key}"` : '';
-  return `"${problem.key}" ${problem.message}${fix}${from}`;
+  return `${key} ${problem.problem}${fix}${from}`;
 }
 
 /** Checks one value against its row: type first (zod), then meaning. */
-export function checkOption(row: AnyOptionDefinition, value: unknown): true | string {
+export function checkOption(row: AnyOptionDefinition, value: unknown): true | Invalid {
   // A number typed on the command line or at a prompt arrives as text when it is not one.
-  if (row.kind === 'number' && typeof value === 'string') return `"${value}" is not a whole number${row.example ? `, e.g. ${row.example}` : ''}`;
+  if (row.kind === 'number' && typeof value === 'string') return invalid(value.trim() === '' ? 'must be a whole number' : `"${value}" is not a whole number`, row.example);
   const parsed = row.schema.safeParse(value);
-  if (!parsed.success) return `has the wrong type: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
-  return (row.validate as (v: unknown) => true | string)(parsed.data);
+  if (!parsed.success) return invalid(`has the wrong type: ${parsed.error.issues[0]?.message ?? 'invalid'}`, row.example);
+  const verdict = (row.validate as (v: unknown) => true | string | Invalid)(parsed.data);
+  return verdict === true ? true : asInvalid(verdict);
 }
 
 /**
@@ -52,14 +84,14 @@ export function resolveOptions(input: Partial<Record<keyof PipelineOptions, unkn
   const problems: OptionProblem[] = [];
   const known = new Set<string>(optionTable.map((r) => r.key));
   for (const key of Object.keys(input)) {
-    if (!known.has(key)) problems.push({ key: key as keyof PipelineOptions, message: `is not an option; known options: ${[...known].join(', ')}` });
+    if (!known.has(key)) problems.push({ key: key as keyof PipelineOptions, problem: `is not an option; known options: ${[...known].join(', ')}` });
   }
   const resolved: Record<string, unknown> = {};
   for (const row of optionTable as readonly AnyOptionDefinition[]) {
     // Rows come after `target` in the table; with an invalid target, target-specific rows are left alone.
     if (row.targets && !appliesTo(row, resolved.target as Target)) {
       if (input[row.key] !== undefined && resolved.target !== undefined) {
-        problems.push({ key: row.key, message: `applies to target ${row.targets.join(' or ')} only, not ${String(resolved.target)}; leave it out or choose that target` });
+        problems.push({ key: row.key, problem: `applies to target ${row.targets.join(' or ')} only, not ${String(resolved.target)}; leave it out or choose that target` });
       }
       continue;
     }
@@ -71,16 +103,16 @@ export function resolveOptions(input: Partial<Record<keyof PipelineOptions, unkn
       // Only the CLI looks at a git remote (it passes a directory); .projenrc.ts must name the repository.
       const fromRemote = ctx.directory !== undefined && (row.key === 'githubOwner' || row.key === 'githubRepo');
       const why = fromRemote ? ' (there is no GitHub git remote to read it from)' : '';
-      problems.push({ key: row.key, message: `is required${why}`, example: row.example });
+      problems.push({ key: row.key, problem: `is required${why}`, missing: true, ...(row.example === undefined ? {} : { example: row.example }) });
       continue;
     }
     const verdict = checkOption(row, value);
-    if (verdict !== true) problems.push({ key: row.key, message: verdict, ...(defaulted && row.defaultFrom ? { defaultFrom: row.defaultFrom } : {}) });
+    if (verdict !== true) problems.push({ key: row.key, ...verdict, ...(defaulted && row.defaultFrom ? { defaultFrom: row.defaultFrom } : {}) });
     else resolved[row.key] = value;
   }
   if ((resolved.githubOwnerId === undefined) !== (resolved.githubRepoId === undefined) && !problems.some((p) => p.key === 'githubOwnerId' || p.key === 'githubRepoId')) {
     const missing = resolved.githubOwnerId === undefined ? 'githubOwnerId' : 'githubRepoId';
-    problems.push({ key: missing, message: 'is needed too: immutable subjects name both the owner id and the repository id' });
+    problems.push({ key: missing, problem: 'is needed too: immutable subjects name both the owner id and the repository id' });
   }
   if (problems.length > 0) throw new OptionsError(problems);
   return resolved as unknown as ResolvedOptions;

@@ -1,63 +1,82 @@
 import { awsRegions } from './aws-regions.js';
 
-/** A validator answers `true`, or a message that says what is wrong and how to fix it (the caller names the field). */
-export type Validator<T> = (value: T) => true | string;
+/**
+ * What a rule finds wrong with a value. `problem` reads after the field's name (`must be …`, `"x" is not …`,
+ * `needs …`) and names no flag, option key or prompt: each front end names the field its own way
+ * (`describeForCli`, `describeForPrompt`, `describeForCode`). `example` is one valid value, written as a person types
+ * it (a list comma-separated), which each front end quotes its own way.
+ */
+export interface Invalid {
+  readonly problem: string;
+  readonly example?: string;
+}
+
+/** A validator answers `true`, or what is wrong: an `Invalid`, or its problem alone as text (no example). */
+export type Validator<T> = (value: T) => true | string | Invalid;
+
+export const invalid = (problem: string, example?: string): Invalid => (example === undefined ? { problem } : { problem, example });
+
+/** A validator's answer as an `Invalid` (text is a problem without an example). */
+export const asInvalid = (verdict: string | Invalid): Invalid => (typeof verdict === 'string' ? { problem: verdict } : verdict);
 
 const dnsName = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
 export const validateName: Validator<string> = (value) => {
-  if (value.length === 0) return 'must not be empty; use lowercase letters, digits and hyphens, e.g. "my-service"';
-  if (value.length > 32) return `must be at most 32 characters (got ${value.length}); AWS role and bucket names are built from it`;
+  if (value.length === 0) return invalid('must not be empty; use lowercase letters, digits and hyphens', 'my-service');
+  if (value.length > 32) return invalid(`must be at most 32 characters (got ${value.length}), as AWS role and bucket names are built from it`, 'my-service');
   if (!dnsName.test(value)) {
-    return `must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen (got "${value}"), e.g. "my-service"`;
+    return invalid(`must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen (got "${value}")`, 'my-service');
   }
   return true;
 };
 
 export const validateTarget = (choices: readonly string[]): Validator<string> => (value) =>
-  choices.includes(value) ? true : `must be one of ${choices.join(', ')} (got "${value}")`;
+  choices.includes(value) ? true : invalid(`must be one of ${choices.join(', ')} (got "${value}")`);
 
 export const validateRegion: Validator<string> = (value) => {
   if ((awsRegions as readonly string[]).includes(value)) return true;
-  if (/^(us-gov|cn)-/.test(value)) return `"${value}" is in the GovCloud or China partition, which is not supported; use a commercial region such as us-east-1`;
-  return `"${value}" is not an AWS region id; use one such as us-east-1, eu-west-1 or ap-southeast-2`;
+  if (/^(us-gov|cn)-/.test(value)) return invalid(`"${value}" is in the GovCloud or China partition, which is not supported; use a commercial region`, 'us-east-1');
+  return invalid(`"${value}" is not an AWS region id`, 'us-east-1');
 };
 
 // GitHub: alphanumerics and single hyphens, no leading/trailing hyphen, at most 39 characters.
 const githubOwner = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 
 export const validateGithubOwner: Validator<string> = (value) => {
-  if (value.length === 0) return 'is required; pass the GitHub user or organization that will own the repository, e.g. --github-owner acme';
+  if (value.length === 0) return invalid('must not be empty: name the GitHub user or organization that will own the repository', 'acme');
   if (!githubOwner.test(value)) {
-    return `"${value}" is not a GitHub user or organization name; use letters, digits and single hyphens, at most 39 characters`;
+    return invalid(`"${value}" is not a GitHub user or organization name; use letters, digits and single hyphens, at most 39 characters`, 'acme');
   }
   return true;
 };
 
 export const validateGithubRepo: Validator<string> = (value) => {
-  if (value.length === 0) return 'is required; pass the repository name, e.g. --github-repo my-service';
-  if (value.length > 100) return `must be at most 100 characters (got ${value.length})`;
+  if (value.length === 0) return invalid('must not be empty: name the GitHub repository', 'my-service');
+  if (value.length > 100) return invalid(`must be at most 100 characters (got ${value.length})`, 'my-service');
   if (!/^[A-Za-z0-9._-]+$/.test(value) || value === '.' || value === '..' || value.endsWith('.git')) {
-    return `"${value}" is not a GitHub repository name; use letters, digits, ".", "-" and "_" (and not ending in .git)`;
+    return invalid(`"${value}" is not a GitHub repository name; use letters, digits, ".", "-" and "_" (and not ending in .git)`, 'my-service');
   }
   return true;
 };
 
 export const validateNumericId: Validator<string> = (value) =>
-  /^[1-9][0-9]{0,19}$/.test(value) ? true : `"${value}" is not a numeric GitHub id; read it from GET /repos/{owner}/{repo} (owner.id and id)`;
+  /^[1-9][0-9]{0,19}$/.test(value) ? true : invalid(`"${value}" is not a numeric GitHub id; read it from GET /repos/{owner}/{repo} (owner.id and id)`);
 
 const environmentName = /^[a-z][a-z0-9-]{0,19}$/;
 
 export const validateEnvironments: Validator<readonly string[]> = (value) => {
-  if (value.length === 0) return 'needs at least one environment, e.g. --environments production';
+  if (value.length === 0) return invalid('needs at least one environment', 'production');
   for (const name of value) {
     if (!environmentName.test(name) || name.endsWith('-')) {
-      return `"${name}" is not a usable environment name; use lowercase letters, digits and hyphens, start with a letter, at most 20 characters (it names GitHub environments, IAM roles and Terraform folders)`;
+      return invalid(
+        `"${name}" is not a usable environment name; use lowercase letters, digits and hyphens, start with a letter, at most 20 characters (it names GitHub environments, IAM roles and Terraform folders)`,
+        'staging,production',
+      );
     }
   }
   const seen = new Set<string>();
   for (const name of value) {
-    if (seen.has(name)) return `lists "${name}" twice; each environment must be unique`;
+    if (seen.has(name)) return invalid(`lists "${name}" twice; each environment must be unique`);
     seen.add(name);
   }
   return true;
@@ -66,10 +85,10 @@ export const validateEnvironments: Validator<readonly string[]> = (value) => {
 export const validateInstanceType: Validator<string> = (value) =>
   /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(value) && /[0-9]/.test(value.split('.')[0]!)
     ? true
-    : `"${value}" is not an EC2 instance type; use family.size, e.g. t3.micro or t4g.small`;
+    : invalid(`"${value}" is not an EC2 instance type; use family.size (t4g.small and other Graviton types run arm64)`, 't3.micro');
 
 export const validateAwsAccountId: Validator<string> = (value) =>
-  /^[0-9]{12}$/.test(value) ? true : `"${value}" is not an AWS account id; use the 12 digits, e.g. 123456789012`;
+  /^[0-9]{12}$/.test(value) ? true : invalid(`"${value}" is not an AWS account id; use the 12 digits`, '123456789012');
 
 const tagKey = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 

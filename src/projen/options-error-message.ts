@@ -1,4 +1,4 @@
-import { optionTable, type OptionsError } from '../options/index.js';
+import { describeForCode, optionTable, type OptionsError } from '../options/index.js';
 
 /** Edit distance, for suggesting the option a typo meant. */
 function distance(a: string, b: string): number {
@@ -29,10 +29,7 @@ export function closestOption(key: string): string | undefined {
  */
 export function optionsErrorMessage(error: OptionsError): string {
   const lines = error.problems.map((problem) => {
-    const row = optionTable.find((r) => r.key === problem.key);
-    // `"region": "mars-1" is not …` reads like the line in .projenrc.ts; `"name" is required` needs no colon.
-    const key = problem.message.startsWith('"') ? `${JSON.stringify(problem.key)}:` : JSON.stringify(problem.key);
-    if (row) return `  ${key} ${problem.message}${problem.example ? `, e.g. ${JSON.stringify(problem.example)}` : ''}`;
+    if (optionTable.some((r) => r.key === problem.key)) return `  ${describeForCode(problem)}`;
     const suggestion = closestOption(problem.key);
     const hint = suggestion ? `did you mean ${JSON.stringify(suggestion)}?` : `the options are ${optionTable.map((r) => r.key).join(', ')} (docs/upgrading.md)`;
     return `  ${JSON.stringify(problem.key)} is not an option of Ec2OidcPipelineProject; ${hint}`;

@@ -12,8 +12,8 @@ describe('option kinds', () => {
   it('reads a whole number from a flag as a number, and anything else as text the row then refuses', () => {
     expect(flagValue(numberRow, ' 12 ')).toBe(12);
     expect(flagValue(numberRow, '1.5')).toBe('1.5');
-    expect(checkOption(numberRow, flagValue(numberRow, 'three'))).toBe('"three" is not a whole number, e.g. 3');
-    expect(checkOption(numberRow, flagValue(numberRow, '0'))).toBe('must be at least 1');
+    expect(checkOption(numberRow, flagValue(numberRow, 'three'))).toEqual({ problem: '"three" is not a whole number', example: '3' });
+    expect(checkOption(numberRow, flagValue(numberRow, '0'))).toEqual({ problem: 'must be at least 1' });
     expect(checkOption(numberRow, flagValue(numberRow, '4'))).toBe(true);
   });
 
