@@ -34,12 +34,12 @@ function answerValue(row: AnyOptionDefinition, answer: string | boolean): unknow
  * targets only are asked when the target (from its flag, an earlier answer or its default) is one of them.
  */
 export function questionsFor(flags: RawOptions, context: DefaultContext) {
-  const defaultTarget = optionByKey.target!.default!({});
+  const defaultTarget = optionByKey.target!.default!({}, {});
   const targetOf = (answers: RawOptions) => (answers.target ?? flags.target ?? defaultTarget) as Target;
   return (optionTable as readonly AnyOptionDefinition[])
     .filter((row) => row.prompt && flags[row.key] === undefined)
     .map((row) => {
-      const fallback = row.default?.(context);
+      const fallback = row.default?.(context, flags as Partial<PipelineOptions>);
       const when = row.targets ? { when: (answers: RawOptions) => appliesTo(row, targetOf(answers)) } : {};
       return {
         type: row.kind === 'boolean' ? ('confirm' as const) : ('input' as const),

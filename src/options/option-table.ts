@@ -31,7 +31,11 @@ export interface OptionDefinition<K extends keyof PipelineOptions = keyof Pipeli
   readonly targets?: readonly Target[];
   /** Question asked in interactive runs when no flag gave the value. */
   readonly prompt?: string;
-  readonly default?: (ctx: DefaultContext) => NonNullable<PipelineOptions[K]> | undefined;
+  /**
+   * The value when none is given. `chosen` holds the options settled before this row (table order; the target first
+   * in interactive runs), e.g. for a default that follows the service name or the target.
+   */
+  readonly default?: (ctx: DefaultContext, chosen: Partial<PipelineOptions>) => NonNullable<PipelineOptions[K]> | undefined;
   /** Where a default that depends on the context comes from, told when that default is not a valid value. */
   readonly defaultFrom?: string;
   /** @internal Not in the published types: zod is inlined into dist/, so consumers have no zod to resolve it with. */
@@ -43,6 +47,16 @@ export interface OptionDefinition<K extends keyof PipelineOptions = keyof Pipeli
 export type AnyOptionDefinition = { [K in keyof PipelineOptions]-?: OptionDefinition<K> }[keyof PipelineOptions];
 
 const basename = (path: string) => path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
+
+/**
+ * The directory's name, or the service name when the directory's is not a repository name (`my services/`). The CLI
+ * only: it passes a directory; `.projenrc.ts` names the repository.
+ */
+function repositoryNamedAfterDirectory(ctx: DefaultContext, chosen: Partial<PipelineOptions>): string | undefined {
+  if (ctx.directory === undefined) return undefined;
+  const directory = basename(ctx.directory);
+  return v.validateGithubRepo(directory) === true ? directory : chosen.name;
+}
 
 const iamStatement = z.object({
   Sid: z.string().optional(),
@@ -115,9 +129,10 @@ export const optionTable = [
     kind: 'string',
     flag: 'github-repo',
     placeholder: 'R',
-    description: 'GitHub repository name (default: from the git remote)',
+    description: "GitHub repository name (default: from the git remote, else the directory's name)",
     prompt: 'GitHub repository name',
-    default: (ctx) => ctx.gitRemote?.repo,
+    default: (ctx, chosen) => ctx.gitRemote?.repo ?? repositoryNamedAfterDirectory(ctx, chosen),
+    defaultFrom: "the git remote, else the directory's name",
     schema: z.string(),
     validate: v.validateGithubRepo,
   }),

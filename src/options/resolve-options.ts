@@ -97,7 +97,7 @@ export function resolveOptions(input: Partial<Record<keyof PipelineOptions, unkn
     }
     let value = input[row.key];
     const defaulted = value === undefined || value === '';
-    if (defaulted) value = row.default?.(ctx);
+    if (defaulted) value = row.default?.(ctx, resolved as Partial<PipelineOptions>);
     if (value === undefined) {
       if (row.key === 'githubOwnerId' || row.key === 'githubRepoId') continue;
       // Only the CLI looks at a git remote (it passes a directory); .projenrc.ts must name the repository.

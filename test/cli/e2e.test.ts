@@ -124,6 +124,18 @@ describe('create-ec2-oidc-pipeline (the real bin, no TTY)', () => {
     expect(existsSync(join(cwd, 'demo'))).toBe(false);
   });
 
+  it("names the GitHub repository after the directory, else after the service, when no flag or remote names it", async () => {
+    // GIVEN no --github-repo and no git remote WHEN the directory's name is a repository name THEN it is the name
+    const cwd = tempDir();
+    const plain = await runCli(['shop', '--yes', '--github-owner', 'acme', '--skip-install', '--skip-git'], { cwd });
+    expect(plain.exitCode, plain.stderr).toBe(0);
+    expect(readFileSync(join(cwd, 'shop', '.projenrc.ts'), 'utf8')).toContain('"githubRepo": "shop"');
+    // WHEN it is not one (a space) THEN the service name is
+    const spaced = await runCli(['my shop', '--yes', '--name', 'shop-api', '--github-owner', 'acme', '--skip-install', '--skip-git'], { cwd });
+    expect(spaced.exitCode, spaced.stderr).toBe(0);
+    expect(readFileSync(join(cwd, 'my shop', '.projenrc.ts'), 'utf8')).toContain('"githubRepo": "shop-api"');
+  });
+
   it('takes the GitHub owner and repository from the git remote', async () => {
     const cwd = tempDir();
     await execa('git', ['init', '--quiet'], { cwd });
