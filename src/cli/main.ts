@@ -1,3 +1,4 @@
+import { Declined } from '../generator/declined.js';
 import { GithubError } from '../github/github-error.js';
 import { OptionsError, describeForCli } from '../options/index.js';
 import { packageVersion } from '../render/templates-dir.js';
@@ -34,6 +35,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (error instanceof GithubError) {
       io.err(`create-ec2-oidc-pipeline: GitHub: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof Declined) {
+      io.err('create-ec2-oidc-pipeline: not confirmed; nothing was written');
       return 1;
     }
     if (isPromptAbort(error)) {

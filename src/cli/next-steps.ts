@@ -8,6 +8,9 @@ export function displayPath(cwd: string, directory: string): string {
   return path.split(sep)[0] === '..' || isAbsolute(path) ? directory : path;
 }
 
+/** The directory in a sentence: `.` reads as "the current directory". */
+export const directoryInWords = (where: string) => (where === '.' ? 'the current directory' : where);
+
 /** A path as one word for a POSIX shell, quoted only when it needs to be. */
 function shellWord(path: string): string {
   return /^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;

@@ -15,12 +15,13 @@ import {
   redactOutput,
   tokenPermissions,
   type GithubArgs,
+  type PreparedRepository,
 } from '../github/index.js';
 import { resolveOptions } from '../options/index.js';
 import { renderRepository } from '../render/render-repository.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { differingFile, earlierScaffold } from './earlier-scaffold.js';
-import { displayPath, nextSteps } from './next-steps.js';
+import { directoryInWords, displayPath, nextSteps } from './next-steps.js';
 import {
   commitFirstVersion,
   existingEntries,
@@ -47,8 +48,13 @@ function checkFlags(args: ParsedArgs, github: GithubArgs): void {
   }
 }
 
+/** The options that name the repository as GitHub reported it: its subjects are what the trust policies pin. */
+function subjectFlags(subjects: PreparedRepository['subjects']) {
+  return { githubOwner: subjects.owner, githubRepo: subjects.repo, ...(subjects.ids ? { githubOwnerId: subjects.ids.ownerId, githubRepoId: subjects.ids.repoId } : {}) };
+}
+
 /**
- * parse → validate → token → GitHub steps 1–2 (repository, OIDC subject format) → render and write with those
+ * parse → validate → token → (prompt → confirm) → GitHub steps 1–2 (repository, OIDC subject format) → render and write with those
  * subjects → install → commit → GitHub steps 3–6 (push, environments, variables, branch protection) → next steps.
  * Re-running after a failure resumes: the scaffold an earlier run committed is reused, and every GitHub step reads
  * before it writes.
@@ -100,33 +106,38 @@ export async function scaffoldWithGithub(args: ParsedArgs, github: GithubArgs, g
       return 0;
     }
 
-    const prepared = await prepareRepository(session, github, repoName, earlier);
-    const { subjects, repository } = prepared;
-    const flags = {
-      ...baseFlags,
-      githubOwner: subjects.owner,
-      githubRepo: subjects.repo,
-      ...(subjects.ids ? { githubOwnerId: subjects.ids.ownerId, githubRepoId: subjects.ids.repoId } : {}),
-    };
+    let prepared: PreparedRepository | undefined;
     let result: Written;
     if (earlier) {
-      const options = resolveOptions(flags, context);
+      prepared = await prepareRepository(session, github, repoName, earlier);
+      const options = resolveOptions({ ...baseFlags, ...subjectFlags(prepared.subjects) }, context);
       const files = renderRepository(options);
       const differs = await differingFile(directory, earlier, files);
       if (differs) throw new UsageError(`${where} holds the scaffold of an earlier run, but its ${differs} differs from what these flags render; pass the same flags as that run, or use an empty directory`);
       io.out(`Resuming: ${where} holds the scaffold an earlier run committed (${earlier.slice(0, 7)}); it is not written again`);
       result = { options, files };
     } else {
-      const out = await writeScaffold(directory, { flags, context, interactive }, false);
-      if (!out) return 1;
+      // Asked and confirmed before GitHub is touched; the repository is created once the answer is yes, and the files
+      // are rendered with the subjects GitHub then reports for it.
+      const confirmation = {
+        say: io.out,
+        question: (files: number) => `Create the ${github.visibility} GitHub repository ${owner}/${repoName}, write ${files} files to ${directoryInWords(where)} and push them?`,
+      };
+      const prepare = async () => {
+        prepared = await prepareRepository(session, github, repoName);
+        return subjectFlags(prepared.subjects);
+      };
+      const out = await writeScaffold(directory, { flags: { ...baseFlags, githubOwner: owner }, context, interactive, confirmation, prepare }, false);
+      if (!out || !prepared) return 1;
       written = true;
       result = out;
       if (!args.skipInstall && !(await installService(directory, io))) {
-        io.err(`GitHub: ${repository.fullName} holds nothing of the scaffold yet; once npm install works, remove ${where} and run the same command again (or pass --skip-install)`);
+        io.err(`GitHub: ${prepared.repository.fullName} holds nothing of the scaffold yet; once npm install works, remove ${where} and run the same command again (or pass --skip-install)`);
         return 1;
       }
       await commitFirstVersion(directory, io, { unsigned: true });
     }
+    const { repository } = prepared;
 
     const finished = await finishRepository(session, prepared, {
       directory,

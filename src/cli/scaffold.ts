@@ -4,15 +4,15 @@ import { resolveOptions } from '../options/index.js';
 import { renderRepository } from '../render/render-repository.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { readGitRemote } from './git-remote.js';
-import { displayPath, nextSteps } from './next-steps.js';
+import { directoryInWords, displayPath, nextSteps } from './next-steps.js';
 import { scaffoldWithGithub } from './scaffold-with-github.js';
 import { commitFirstVersion, existingEntries, installService, listEntries, printDryRunFiles, resolveFlagsOnly, writeScaffold, type Io } from './scaffold-steps.js';
 
 export type { Io } from './scaffold-steps.js';
 
 /**
- * parse → validate → (prompt) → write → install → git → next steps. Bad input is found before anything touches
- * the disk: the target directory is not even created. With --create-github-repo, see scaffoldWithGithub.
+ * parse → validate → (prompt → confirm) → write → install → git → next steps. Bad input is found before anything
+ * touches the disk: the target directory is not even created. With --create-github-repo, see scaffoldWithGithub.
  */
 export async function scaffold(args: ParsedArgs, io: Io): Promise<number> {
   if (!args.directory) throw new UsageError('missing <directory>: where to create the repository, e.g. create-ec2-oidc-pipeline my-service');
@@ -34,10 +34,12 @@ export async function scaffold(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
 
-  const written = await writeScaffold(directory, { flags: args.flags, context, interactive }, args.force);
+  const where = displayPath(io.cwd, directory);
+  const confirmation = { say: io.out, question: (files: number) => `Write ${files} files to ${directoryInWords(where)}?` };
+  const written = await writeScaffold(directory, { flags: args.flags, context, interactive, confirmation }, args.force);
   if (!written) return 1;
   if (!args.skipInstall && !(await installService(directory, io))) return 1;
   if (!args.skipGit) await commitFirstVersion(directory, io);
-  io.out(nextSteps(written.options, displayPath(io.cwd, directory)));
+  io.out(nextSteps(written.options, where));
   return 0;
 }

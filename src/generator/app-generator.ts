@@ -1,65 +1,41 @@
 import type { Stats } from 'node:fs';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { appliesTo, checkOption, describeForPrompt, optionByKey, optionTable, resolveOptions, type AnyOptionDefinition, type DefaultContext, type PipelineOptions, type ResolvedOptions, type Target } from '../options/index.js';
+import { resolveOptions, type DefaultContext, type ResolvedOptions } from '../options/index.js';
 import { renderRepository } from '../render/render-repository.js';
 import type { RenderedFile } from '../render/rendered-file.js';
+import { Declined } from './declined.js';
+import { questionsFor, summaryLines, type RawOptions } from './questions.js';
 
-export type RawOptions = Partial<Record<keyof PipelineOptions, unknown>>;
+export { questionsFor, type RawOptions } from './questions.js';
+
+/** The confirmation an interactive run asks before writing: the summary, then one yes/no question (Enter: yes). */
+export interface Confirmation {
+  /** Prints the summary lines. */
+  readonly say: (line: string) => void;
+  /** The question, given the number of files, e.g. `Write 86 files to demo?`. */
+  readonly question: (fileCount: number) => string;
+}
 
 /** What the CLI hands the generator: values from flags, and what defaults may depend on. */
 export interface AppGeneratorOptions {
   readonly flags: RawOptions;
   readonly context: DefaultContext;
   readonly interactive: boolean;
+  /** Asked in interactive runs once the answers are in, before anything is written or created. */
+  readonly confirmation?: Confirmation;
+  /**
+   * Runs after the answers and the confirmation, before rendering; what it answers overrides the options. For
+   * `--create-github-repo`: it creates the repository and answers the OIDC subjects GitHub reports for it.
+   */
+  readonly prepare?: (options: ResolvedOptions) => Promise<RawOptions>;
   /** Receives the resolved options and the files once written, for the CLI's install, git and next steps. */
   readonly onWritten?: (options: ResolvedOptions, files: readonly RenderedFile[]) => void;
 }
 
-const splitList = (value: string) =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-
-/** An answer typed at a prompt as the option's kind. */
-function answerValue(row: AnyOptionDefinition, answer: string | boolean): unknown {
-  if (typeof answer === 'boolean') return answer;
-  if (row.kind === 'list') return splitList(answer);
-  if (row.kind === 'number' && /^\s*\d{1,9}\s*$/.test(answer)) return Number(answer);
-  return answer.trim();
-}
-
 /**
- * A prompt for each row that has a question and that no flag answered; validation is the row's own. Rows of some
- * targets only are asked when the target (from its flag, an earlier answer or its default) is one of them.
- */
-export function questionsFor(flags: RawOptions, context: DefaultContext) {
-  const defaultTarget = optionByKey.target!.default!({}, {});
-  const targetOf = (answers: RawOptions) => (answers.target ?? flags.target ?? defaultTarget) as Target;
-  return (optionTable as readonly AnyOptionDefinition[])
-    .filter((row) => row.prompt && flags[row.key] === undefined)
-    .map((row) => {
-      const fallback = row.default?.(context, flags as Partial<PipelineOptions>);
-      const when = row.targets ? { when: (answers: RawOptions) => appliesTo(row, targetOf(answers)) } : {};
-      return {
-        type: row.kind === 'boolean' ? ('confirm' as const) : ('input' as const),
-        name: row.key,
-        message: row.prompt!,
-        default: Array.isArray(fallback) ? fallback.join(',') : typeof fallback === 'boolean' || fallback === undefined ? fallback : String(fallback),
-        validate: (answer: string | boolean) => {
-          const verdict = checkOption(row, answerValue(row, answer));
-          return verdict === true ? true : describeForPrompt(verdict);
-        },
-        filter: (answer: string | boolean) => answerValue(row, answer),
-        ...when,
-      };
-    });
-}
-
-/**
- * The Yeoman front end of the render core: prompts for what flags did not give, writes the rendered files through
- * mem-fs (so the conflicter asks before overwriting anything), and nothing else — install, git and next steps are
- * the CLI's.
+ * The Yeoman front end of the render core: prompts for what flags did not give, confirms, writes the rendered files
+ * through mem-fs (so the conflicter asks before overwriting anything), and nothing else — install, git and next
+ * steps are the CLI's.
  */
 export default class AppGenerator extends Generator {
   private pipelineOptions?: ResolvedOptions;
@@ -76,13 +52,25 @@ export default class AppGenerator extends Generator {
   }
 
   async prompting() {
-    const { flags, context, interactive } = this.settings;
-    const answers = interactive ? await this.prompt(questionsFor(flags, context) as never) : {};
-    this.pipelineOptions = resolveOptions({ ...flags, ...(answers as RawOptions) }, context);
+    const { flags, context, interactive, confirmation, prepare } = this.settings;
+    const answers = interactive ? ((await this.prompt(questionsFor(flags, context) as never)) as RawOptions) : {};
+    let options = resolveOptions({ ...flags, ...answers }, context);
+    let files: readonly RenderedFile[] | undefined;
+    if (interactive && confirmation) {
+      files = renderRepository(options);
+      for (const line of ['', ...summaryLines(options)]) confirmation.say(line);
+      const { write } = (await this.prompt([{ type: 'confirm', name: 'write', message: confirmation.question(files.length), default: true }] as never)) as { write: boolean };
+      if (!write) throw new Declined();
+    }
+    if (prepare) {
+      options = resolveOptions({ ...flags, ...answers, ...(await prepare(options)) }, context);
+      files = undefined;
+    }
+    this.pipelineOptions = options;
+    this.files = files ?? renderRepository(options);
   }
 
   writing() {
-    this.files = renderRepository(this.pipelineOptions!);
     for (const file of this.files) {
       this.fs.write(this.destinationPath(file.path), file.content, { stat: { mode: file.mode } as Stats });
     }

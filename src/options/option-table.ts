@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { awsRegions } from './aws-regions.js';
-import { targets, type PipelineOptions, type Target } from './pipeline-options.js';
+import { targetDescriptions, targets, type PipelineOptions, type Target } from './pipeline-options.js';
 import * as v from './validators.js';
 
 /** What defaults may depend on: the target directory and the git remote the CLI ran in. */
@@ -25,11 +25,19 @@ export interface OptionDefinition<K extends keyof PipelineOptions = keyof Pipeli
   readonly example?: string;
   readonly choices?: readonly string[];
   /**
+   * One line per choice, shown beside it when the row is asked as a menu. A string row with at most `menuLimit`
+   * choices is asked as a menu (↑/↓, Enter); one with more (regions) is typed, and checked against them.
+   */
+  readonly choiceDescriptions?: Readonly<Record<string, string>>;
+  /**
    * The targets this option applies to; absent: every target. For other targets it is neither asked nor resolved, and
    * giving it is an error.
    */
   readonly targets?: readonly Target[];
-  /** Question asked in interactive runs when no flag gave the value. */
+  /**
+   * Question asked in interactive runs when no flag gave the value: a noun phrase, whose part before the first comma
+   * or parenthesis names the value in the summary shown before writing (`EC2 instance type`).
+   */
   readonly prompt?: string;
   /**
    * The value when none is given. `chosen` holds the options settled before this row (table order; the target first
@@ -93,7 +101,9 @@ export const optionTable = [
     flag: 'target',
     placeholder: 'T',
     choices: targets,
+    choiceDescriptions: targetDescriptions,
     description: `what the service runs on (${targets.join(', ')})`,
+    prompt: 'Target (what the service runs on)',
     default: () => 'ec2' as const,
     schema: z.string() as z.ZodType<(typeof targets)[number]>,
     validate: v.validateTarget(targets),
@@ -214,6 +224,9 @@ export const optionTable = [
 type TableKeys = (typeof optionTable)[number]['key'];
 const everyKeyHasARow: Record<keyof PipelineOptions, true> = {} as Record<TableKeys, true>;
 void everyKeyHasARow;
+
+/** A string row with at most this many choices is asked as a menu; with more, the answer is typed. */
+export const menuLimit = 10;
 
 /** Whether a row is asked, resolved and accepted for this target. */
 export function appliesTo(row: Pick<AnyOptionDefinition, 'targets'>, target: Target): boolean {
