@@ -1,5 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import type { ResolvedOptions } from '../options/index.js';
+import type { ResolvedOptions, Target } from '../options/index.js';
 
 /** How messages name the scaffold's directory: relative to where the user is, unless that means climbing out of it. */
 export function displayPath(cwd: string, directory: string): string {
@@ -21,35 +21,126 @@ export interface CreatedRepository {
   readonly url: string;
   /** `--repo` argument for gh: OWNER/REPO, or HOST/OWNER/REPO on GitHub Enterprise Server. */
   readonly repoArgument: string;
-  /** How to set AWS_ACCOUNT_ID, when --aws-account-id did not. */
-  readonly accountIdCommand?: string;
+  /** Whether --aws-account-id set AWS_ACCOUNT_ID; without it, the operator sets it. */
+  readonly accountIdSet: boolean;
+}
+
+/** One numbered step: what to do, in words, then the commands that do it, each a line to copy as it is. */
+export interface Step {
+  readonly say: string;
+  readonly run?: readonly string[];
+}
+
+/** A path inside the scaffold, as one shell word from where the user is. */
+export type InScaffold = (path: string) => string;
+
+/**
+ * The AWS side a target needs first, before GitHub: steps per target, since their first commands may differ. A
+ * target without an entry gets `terraformRoots`, which every target's Terraform layout supports.
+ */
+const firstSteps: Partial<Record<Target, (options: ResolvedOptions, at: InScaffold) => Step[]>> = {
+  ec2: (options, at) => [
+    ...terraformRoots(options, at),
+    {
+      say: 'Check that the instances are Online in SSM, a few minutes after the apply (exit 0 when they are):',
+      run: options.environments.map((environment) => `${at('scripts/status.sh')} --environment ${environment}`),
+    },
+  ],
+};
+
+/** Bootstrap the account, then the first apply of each environment, both as an administrator. */
+function terraformRoots(options: ResolvedOptions, at: InScaffold): Step[] {
+  const bootstrap = at('terraform/bootstrap');
+  const stateBucket = `"bucket=$(terraform -chdir=${bootstrap} output -raw state_bucket_name)"`;
+  return [
+    {
+      say: 'Bootstrap the AWS account, once, as an administrator (state bucket, OIDC provider, plan role):',
+      run: [`terraform -chdir=${bootstrap} init`, `terraform -chdir=${bootstrap} apply`],
+    },
+    {
+      say: 'Apply each environment, as an administrator (review its terraform.tfvars first):',
+      run: options.environments.flatMap((environment) => {
+        const root = at(`terraform/environments/${environment}`);
+        return [`terraform -chdir=${root} init -backend-config=${stateBucket}`, `terraform -chdir=${root} apply`];
+      }),
+    },
+  ];
+}
+
+/** Enabling the pipeline, last: the repository variable every cloud job checks. */
+const enable = (repo: string): Step => ({ say: 'Enable the pipeline:', run: [`gh variable set PIPELINE_ENABLED --body true --repo ${repo}`] });
+
+const accountId = (repo: string) => `gh variable set AWS_ACCOUNT_ID --body "$(aws sts get-caller-identity --query Account --output text)" --repo ${repo}`;
+
+/** What is left on GitHub: everything when the repository is not created yet; the account id at most when it is. */
+function githubSteps(options: ResolvedOptions, where: string, after: After): Step[] {
+  const environments = options.environments.join(', ');
+  const { github } = after;
+  if (github) {
+    return [
+      {
+        say: `The GitHub environments (${environments}), variables and branch protection are set.${github.accountIdSet ? '' : ' Set the account id the roles live in:'}`,
+        ...(github.accountIdSet ? {} : { run: [accountId(github.repoArgument)] }),
+      },
+      enable(github.repoArgument),
+    ];
+  }
+  const repo = `${options.githubOwner}/${options.githubRepo}`;
+  const git = `git -C ${shellWord(where)}`;
+  return [
+    {
+      say:
+        `On GitHub: create ${repo}, the variable AWS_ACCOUNT_ID, and the environments (${environments}) with a branch policy ` +
+        `for main (section 3 of docs/runbook.md has every command; the region, ${options.region}, is in the workflows); ` +
+        `then ${after.committed ? 'push' : 'commit and push'}:`,
+      run: [
+        `gh repo create ${repo} --private`,
+        accountId(repo),
+        // Only a repository of its own gets a remote: inside another one, the remote would be that one's.
+        ...(after.committed ? [`${git} remote add origin git@github.com:${repo}.git`, `${git} push -u origin main`] : []),
+      ],
+    },
+    enable(repo),
+  ];
+}
+
+/** Words of a sentence in lines of at most `width` characters (a longer word keeps a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/** Numbered steps, their words wrapped, each command whole on a line of its own, all commands in one column. */
+function formatSteps(steps: readonly Step[]): string[] {
+  return steps.flatMap((step, index) => {
+    const [first, ...rest] = wrap(step.say, 100);
+    return [`  ${index + 1}. ${first}`, ...rest.map((line) => `     ${line}`), ...(step.run ?? []).map((command) => `       ${command}`)];
+  });
+}
+
+/** What happened after writing, which the steps follow from. */
+export interface After {
+  /** The scaffold is a git repository of its own, with its first commit (not --skip-git, not inside another one). */
+  readonly committed?: boolean;
+  /** Set with --create-github-repo. */
+  readonly github?: CreatedRepository;
 }
 
 /** The short list printed after a scaffold; docs/runbook.md in the generated repo has the long one. */
-export function nextSteps(options: ResolvedOptions, where: string, github?: CreatedRepository): string {
-  const first = options.environments[0];
-  const bootstrap = shellWord(`${where}/terraform/bootstrap`);
-  const head = [
+export function nextSteps(options: ResolvedOptions, where: string, after: After = {}): string {
+  const { github } = after;
+  const at: InScaffold = (path) => shellWord(where === '.' ? path : `${where}/${path}`);
+  const aws = (firstSteps[options.target] ?? terraformRoots)(options, at);
+  return [
     '',
     `Created ${options.name} in ${where}${github ? ` and pushed it to ${github.url}` : ''}. The pipeline is disabled until you enable it.`,
     '',
-    'Next steps (docs/runbook.md has the details):',
-    `  1. Bootstrap, once, with admin credentials:  terraform -chdir=${bootstrap} init && terraform -chdir=${bootstrap} apply`,
-    `  2. Apply each environment, e.g. ${first}:        see "First apply" in docs/runbook.md (backend bucket from the bootstrap output)`,
-  ];
-  if (github) {
-    return [
-      ...head,
-      `  3. The GitHub environments (${options.environments.join(', ')}), variables and branch protection are set.`,
-      ...(github.accountIdCommand ? [`     Set the account id:  ${github.accountIdCommand}`] : []),
-      '     Then enable the pipeline:',
-      `       gh variable set PIPELINE_ENABLED --body true --repo ${github.repoArgument}`,
-    ].join('\n');
-  }
-  return [
-    ...head,
-    `  3. Push to github.com/${options.githubOwner}/${options.githubRepo}, create the GitHub environments (${options.environments.join(', ')}),`,
-    `     set the variable AWS_ACCOUNT_ID (the region, ${options.region}, is written into the workflows), then enable the pipeline:`,
-    `       gh variable set PIPELINE_ENABLED --body true --repo ${options.githubOwner}/${options.githubRepo}`,
+    `Next steps (${where === '.' ? '' : `${where}/`}docs/runbook.md has the details):`,
+    ...formatSteps([...aws, ...githubSteps(options, where, after)]),
   ].join('\n');
 }

@@ -85,13 +85,14 @@ export async function installService(directory: string, io: Io): Promise<boolean
 }
 
 /**
- * `git init` and the first commit. `unsigned`: `--create-github-repo` rebuilds this commit through the API, which
- * reproduces an unsigned commit byte for byte, so a configured `commit.gpgsign` is turned off for it.
+ * `git init` and the first commit; answers whether it made them (not inside another work tree). `unsigned`:
+ * `--create-github-repo` rebuilds this commit through the API, which reproduces an unsigned commit byte for byte, so a
+ * configured `commit.gpgsign` is turned off for it.
  */
-export async function commitFirstVersion(directory: string, io: Io, { unsigned = false } = {}): Promise<void> {
+export async function commitFirstVersion(directory: string, io: Io, { unsigned = false } = {}): Promise<boolean> {
   if ((await insideGitWorkTree(resolve(directory, '..'))) || existsSync(resolve(directory, '.git'))) {
     io.out('The directory is inside an existing git repository: review the files and commit them yourself.');
-    return;
+    return false;
   }
   const git = (args: string[], env: Record<string, string> = {}) => execa('git', args, { cwd: directory, env });
   await git(['init', '--quiet', '--initial-branch=main']);
@@ -102,4 +103,5 @@ export async function commitFirstVersion(directory: string, io: Io, { unsigned =
     ? {}
     : { GIT_AUTHOR_NAME: 'create-ec2-oidc-pipeline', GIT_AUTHOR_EMAIL: 'create-ec2-oidc-pipeline@localhost', GIT_COMMITTER_NAME: 'create-ec2-oidc-pipeline', GIT_COMMITTER_EMAIL: 'create-ec2-oidc-pipeline@localhost' };
   await git(['commit', '--quiet', '--no-verify', ...(unsigned ? ['--no-gpg-sign'] : []), '--message', scaffoldCommitMessage], fallback);
+  return true;
 }

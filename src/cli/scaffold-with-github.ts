@@ -150,7 +150,7 @@ export async function scaffoldWithGithub(args: ParsedArgs, github: GithubArgs, g
     if (finished.limitations.length > 0) {
       io.err('GitHub: the pipeline stays disabled (PIPELINE_ENABLED=false); enable it only once you accept or fix what is not enforced above');
     }
-    io.out(nextSteps(result.options, where, { url: repository.htmlUrl, repoArgument: ghRepoArgument(session.ctx.apiUrl, repository), accountIdCommand: finished.accountIdCommand }));
+    io.out(nextSteps(result.options, where, { committed: true, github: { url: repository.htmlUrl, repoArgument: ghRepoArgument(session.ctx.apiUrl, repository), accountIdSet: github.awsAccountId !== undefined } }));
     return 0;
   } catch (error) {
     if (error instanceof GithubError) {

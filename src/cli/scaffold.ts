@@ -39,7 +39,7 @@ export async function scaffold(args: ParsedArgs, io: Io): Promise<number> {
   const written = await writeScaffold(directory, { flags: args.flags, context, interactive, confirmation }, args.force);
   if (!written) return 1;
   if (!args.skipInstall && !(await installService(directory, io))) return 1;
-  if (!args.skipGit) await commitFirstVersion(directory, io);
-  io.out(nextSteps(written.options, where));
+  const committed = !args.skipGit && (await commitFirstVersion(directory, io));
+  io.out(nextSteps(written.options, where, { committed }));
   return 0;
 }

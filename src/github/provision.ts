@@ -43,8 +43,6 @@ export interface FinishInput {
 export interface FinishedRepository {
   /** What the plan could not enforce, in plain words; the pipeline stays disabled. */
   readonly limitations: readonly string[];
-  /** How to set AWS_ACCOUNT_ID when it was not given. */
-  readonly accountIdCommand?: string;
 }
 
 /** `gh … --repo` argument: OWNER/REPO on github.com, HOST/OWNER/REPO on GitHub Enterprise Server. */
@@ -61,10 +59,7 @@ export async function finishRepository(session: GithubSession, prepared: Prepare
   const limitations = await ensureEnvironments(ctx, repository, input.environments, reviewers);
   await ensureVariables(ctx, repository, repositoryVariables(input.region, input.awsAccountId));
   limitations.push(...(await ensureBranchProtection(ctx, repository, requiredChecks(input.files), reviewers.length > 0 ? 1 : 0)));
-  const accountIdCommand = input.awsAccountId
-    ? undefined
-    : `gh variable set AWS_ACCOUNT_ID --body <12-digit account id> --repo ${ghRepoArgument(ctx.apiUrl, repository)}`;
-  return { limitations, accountIdCommand };
+  return { limitations };
 }
 
 /** What a dry run reads (never writes): the reviewers' ids and whether the repository exists. */

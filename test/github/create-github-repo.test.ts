@@ -362,7 +362,8 @@ describe('--create-github-repo against a stateful fake GitHub', () => {
     const run = await runCliInProcess(fake, base, cwd);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(fake.repository('octo/demo')!.variables.has('AWS_ACCOUNT_ID')).toBe(false);
-    expect(run.stdout).toMatch(/gh variable set AWS_ACCOUNT_ID --body <12-digit account id> --repo 127\.0\.0\.1:\d+\/octo\/demo/);
+    // a line to paste as it is: the account id read from the credentials of the bootstrap, no placeholder
+    expect(run.stdout).toMatch(/^ {7}gh variable set AWS_ACCOUNT_ID --body "\$\(aws sts get-caller-identity --query Account --output text\)" --repo 127\.0\.0\.1:\d+\/octo\/demo$/m);
   });
 
   it('refuses to resume with flags that render a different scaffold', async () => {
