@@ -149,13 +149,14 @@ describe('interactive questions (derived from the option table)', () => {
 
 /**
  * The exchanges of a run that picks `target` in the menu, answers `wrongAnswer` first at every typed prompt when
- * `wrongFirst`, then takes every default with Enter, typing only the owner; then confirms.
+ * `wrongFirst`, then takes every default with Enter, typing only the owner (`owner`, Enter where a remote gives it);
+ * then confirms.
  */
-function answerEverything(target: Target, { wrongFirst = false, given = {} as RawOptions } = {}): Exchange[] {
+function answerEverything(target: Target, { wrongFirst = false, given = {} as RawOptions, owner = 'acme\r' } = {}): Exchange[] {
   const exchanges: Exchange[] = [];
   const questions = askedFor(target, questionsFor(given, { directory: 'demo' }));
   for (const question of questions) {
-    const answer = question.name === 'githubOwner' ? 'acme\r' : keys.enter;
+    const answer = question.name === 'githubOwner' ? owner : keys.enter;
     if (question.type === 'select') exchanges.push({ waitFor: question.message, type: question.name === 'target' ? menuKeys(target) : [keys.enter] });
     else if (question.type === 'input' && wrongFirst) {
       const refusal = (question.validate!(wrongAnswer) as string).slice(0, 24);
@@ -206,6 +207,19 @@ describe('interactive runs (a terminal, no --yes)', () => {
     const yes = tempDir();
     expect((await runCli(['demo', '--yes', '--skip-install', '--skip-git', '--target', target, '--github-owner', 'acme'], { cwd: yes })).exitCode).toBe(0);
     expect(readTree(join(cwd, 'demo'))).toEqual(readTree(join(yes, 'demo')));
+  });
+
+  it('takes the owner and the repository from the origin remote: Enter at every question', async () => {
+    // GIVEN a terminal in a clone of octo-org/from-remote WHEN the person presses Enter everywhere
+    const cwd = tempDir();
+    await execa('git', ['init', '--quiet'], { cwd });
+    await execa('git', ['remote', 'add', 'origin', 'git@github.com:octo-org/from-remote.git'], { cwd });
+    const target = optionByKey.target!.default!({}, {})!;
+    const result = await runInTerminal([process.execPath, bin, 'demo', '--skip-install'], cwd, answerEverything(target, { owner: keys.enter }));
+    // THEN the prompts offered the remote's names, and the trust policies name them
+    expect(result.exitCode, result.output).toBe(0);
+    expect(result.output).toContain('GitHub owner (user or organization) (octo-org)');
+    expect(readFileSync(join(cwd, 'demo', '.projenrc.ts'), 'utf8')).toMatch(/"githubOwner": "octo-org",\s+"githubRepo": "from-remote"/);
   });
 
   it('writes nothing when the person answers no to the confirmation', async () => {
