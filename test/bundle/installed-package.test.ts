@@ -1,10 +1,15 @@
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { resolveOptions } from '../../src/options/index.js';
+import { precompiledFile, templateKey, type PrecompiledTemplates } from '../../src/render/engine.js';
+import { renderResolved } from '../../src/render/render.js';
 import { installedPackage, repoRoot, runCli } from '../support/cli.js';
+import { presetNames, presets, testGeneratorVersion } from '../support/presets.js';
 import { tempDir } from '../support/render-preset.js';
 
 /** The issue's "done when" command. */
@@ -125,6 +130,29 @@ describe('the packed package, installed from its tarball', () => {
     const tsc = await execa(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2023', '--types', 'node', '.projenrc.ts'], { cwd: project, reject: false, all: true });
     // THEN it compiles: the shipped .d.ts files import nothing the package does not install (zod, yeoman…)
     expect(tsc.exitCode, tsc.all).toBe(0);
+  });
+
+  it('ships every template precompiled, so neither the bin nor a synth compiles one at run time', () => {
+    // GIVEN the installed package's templates and its precompiled set
+    const templates = join(installedPackage.root, 'templates');
+    const sources = readTree(templates).filter((file) => file.path.endsWith('.hbs'));
+    const set = createRequire(import.meta.url)(join(installedPackage.root, 'dist', precompiledFile)) as PrecompiledTemplates;
+    // THEN each template and partial has its spec (a missing one would compile on every run: slower, never wrong)
+    expect(sources.length).toBeGreaterThan(50);
+    for (const file of sources) expect(set.specs, file.path).toHaveProperty([templateKey(file.content.toString('utf8'))]);
+  });
+
+  it('renders every preset from its precompiled templates byte for byte as the source tree does', async () => {
+    // GIVEN the bundled render core (dist/index.js, next to dist/templates.cjs), as a generated repo loads it
+    const project = projectWith(['projen', 'constructs']);
+    const script = `import { renderResolved, resolveOptions } from 'create-ec2-oidc-pipeline';\nconst presets = JSON.parse(process.argv[2]);\nprocess.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(presets).map(([name, options]) => [name, renderResolved(resolveOptions(options), { generatorVersion: ${JSON.stringify(testGeneratorVersion)} })]))));\n`;
+    writeFileSync(join(project, 'render.mjs'), script);
+    // WHEN it renders every preset
+    const bundled = await execa(process.execPath, ['render.mjs', JSON.stringify(presets)], { cwd: project, reject: false, all: true, maxBuffer: 64 * 1024 * 1024 });
+    expect(bundled.exitCode, bundled.all).toBe(0);
+    const fromBundle = JSON.parse(bundled.stdout) as Record<string, unknown>;
+    // THEN each is what the source tree's render core (templates compiled from source) gives
+    for (const name of presetNames) expect(fromBundle[name], name).toEqual(JSON.parse(JSON.stringify(renderResolved(resolveOptions({ ...presets[name] }), { generatorVersion: testGeneratorVersion }))));
   });
 
   it('runs its projen project type from the bundle: a synth over a fresh scaffold changes nothing', async () => {
