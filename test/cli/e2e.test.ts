@@ -204,6 +204,17 @@ describe('create-ec2-oidc-pipeline (the real bin, no TTY)', () => {
     expect(version.stdout.trim()).toBe(packageVersion());
   });
 
+  it("turns on Node's compile cache, in the OS temp folder, so later runs reuse the compiled bundle", async () => {
+    // GIVEN a temp folder of its own (os.tmpdir() follows TMPDIR) and no NODE_COMPILE_CACHE
+    const tmp = tempDir();
+    // WHEN the bin runs
+    const result = await runCli(['--version'], { env: { TMPDIR: tmp, NODE_COMPILE_CACHE: '' } });
+    // THEN the cache Node keeps there holds the code it compiled (Node writes it only when the bin asks for it)
+    expect(result.exitCode, result.stderr).toBe(0);
+    const cache = join(tmp, 'node-compile-cache');
+    expect(existsSync(cache) ? readdirSync(cache, { recursive: true }).length : 0).toBeGreaterThan(0);
+  });
+
   it('on a Node.js older than 22.18, prints which version is needed in one line and exits 1', async () => {
     // The machine's own Node 20 (or any old node found on PATH) runs the bin.
     const old = ['/usr/bin/node', '/usr/local/bin/node', '/bin/node'].find((path) => existsSync(path));
