@@ -81,6 +81,45 @@ export function absentOptionalModules(names: readonly string[]): esbuild.Plugin 
   };
 }
 
+/**
+ * Modules whose only export is a default function, loaded when it is first called instead of when the bundle starts:
+ * their top level costs far more than their code, on a path a non-interactive scaffold never calls. Each value says
+ * why; a module that gains another export fails the build (esbuild: no matching export), so nobody gets a silent
+ * `undefined`.
+ */
+export const deferredModules: Readonly<Record<string, string>> = {
+  // yeoman-generator's addDependencies resolves versions from the registry with it (we never add dependencies through
+  // Yeoman); importing it loads ky, whose top level builds a fetch Request and so loads all of undici (~50 ms).
+  'latest-version': 'yeoman-generator: addDependencies only',
+  // ora measures spinner lines with it (only on a terminal); its top level builds an Intl.Segmenter and Unicode
+  // property regexps such as \p{RGI_Emoji} (~100 ms).
+  'string-width': 'ora: spinner lines on a terminal only',
+};
+
+/** Replaces each of `names` by a function that loads the real module (esbuild's lazy `require`) on its first call. */
+export function deferModules(names: readonly string[]): esbuild.Plugin {
+  const filter = new RegExp(`^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'defer-modules',
+    setup(build) {
+      build.onResolve({ filter }, async ({ path, kind, importer, resolveDir, pluginData }) => {
+        // build.resolve below comes back here: resolve as usual.
+        if ((pluginData as { real?: boolean } | undefined)?.real) return undefined;
+        const real = await build.resolve(path, { kind, importer, resolveDir, pluginData: { real: true } });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return { path: real.path, namespace: 'deferred-module' };
+      });
+      // The real module by its path, which this plugin does not match; esbuild turns a `require` of an ES module into
+      // a call that runs its top level then.
+      build.onLoad({ filter: /.*/, namespace: 'deferred-module' }, ({ path }) => ({
+        contents: `let real;\nexport default function deferred(...args) {\n  real ??= require(${JSON.stringify(path)});\n  return real.default.apply(this, args);\n}\n`,
+        loader: 'js',
+        resolveDir: dirname(path),
+      }));
+    },
+  };
+}
+
 const common: esbuild.BuildOptions = {
   absWorkingDir: root,
   bundle: true,
@@ -124,7 +163,7 @@ export function checkExternals(bundleName: string, metafile: esbuild.Metafile, a
 
 async function bundle(entry: 'cli' | 'index', allowedExternals: readonly string[]) {
   const replaced = new Map<string, number>();
-  const result = await esbuild.build({ ...common, entryPoints: { [entry]: join(root, 'src', `${entry}.ts`) }, plugins: [inlineOwnPackageJsonReads(replaced), absentOptionalModules(['supports-color'])] });
+  const result = await esbuild.build({ ...common, entryPoints: { [entry]: join(root, 'src', `${entry}.ts`) }, plugins: [inlineOwnPackageJsonReads(replaced), absentOptionalModules(['supports-color']), deferModules(Object.keys(deferredModules))] });
   const metafile = result.metafile!;
   checkExternals(`dist/${entry}.js`, metafile, allowedExternals);
   return { outputFiles: result.outputFiles!, metafile, replaced };

@@ -5,7 +5,6 @@ import { renderRepository } from '../render/render-repository.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { readGitRemote } from './git-remote.js';
 import { directoryInWords, displayPath, nextSteps } from './next-steps.js';
-import { scaffoldWithGithub } from './scaffold-with-github.js';
 import { commitFirstVersion, existingEntries, installService, listEntries, printDryRunFiles, resolveFlagsOnly, writeScaffold, type Io } from './scaffold-steps.js';
 
 export type { Io } from './scaffold-steps.js';
@@ -16,10 +15,16 @@ export type { Io } from './scaffold-steps.js';
  */
 export async function scaffold(args: ParsedArgs, io: Io): Promise<number> {
   if (!args.directory) throw new UsageError('missing <directory>: where to create the repository, e.g. create-ec2-oidc-pipeline my-service');
-  if (args.github) return scaffoldWithGithub(args, args.github, io);
+  if (args.github) {
+    // Loaded only here: Octokit and the GitHub steps are for --create-github-repo alone.
+    const { scaffoldWithGithub } = await import('./scaffold-with-github.js');
+    return scaffoldWithGithub(args, args.github, io);
+  }
   const directory = resolve(io.cwd, args.directory);
   const interactive = io.interactive && !args.yes;
-  const gitRemote = (await readGitRemote(existsSync(directory) ? directory : io.cwd)) ?? undefined;
+  // The origin remote only supplies defaults for the GitHub owner and repository: no need to run git when both are given.
+  const needsRemote = args.flags.githubOwner === undefined || args.flags.githubRepo === undefined;
+  const gitRemote = needsRemote ? ((await readGitRemote(existsSync(directory) ? directory : io.cwd)) ?? undefined) : undefined;
   const context = { directory: basename(directory), gitRemote };
 
   // Every flag is checked before any prompt, so a typo fails fast even in interactive runs.

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { checkExternals, checkOwnPackageJsonReads, inlineOwnPackageJsonReads, ownPackageJsonReads, thirdPartyNotices } from '../../projenrc/bundle.js';
+import { checkExternals, checkOwnPackageJsonReads, deferModules, inlineOwnPackageJsonReads, ownPackageJsonReads, thirdPartyNotices } from '../../projenrc/bundle.js';
 import { tempDir } from '../support/render-preset.js';
 
 /** The guards of projenrc/bundle.ts, each shown failing on a fixture (the real build passes them: see the e2e tests). */
@@ -55,6 +55,32 @@ describe('projenrc/bundle.ts', () => {
   it('fails on a new read of its own package.json that it does not know how to inline', async () => {
     const added = `${readsItsVersion}import { readFileSync } from 'node:fs';\nexport const manifest = readFileSync(new URL('../package.json', import.meta.url), 'utf8');\n`;
     await expect(bundleFakeYeoman(added)).rejects.toThrow(/environment-base\.js still reads its own package\.json/);
+  });
+
+  it('defers a module: its top level runs at the first call of its function, not when the bundle loads', async () => {
+    // GIVEN a package whose top level leaves a trace, imported by an entry that calls it only when asked
+    const root = writeTree(tempDir('bundle-fixture-'), {
+      'node_modules/costly/package.json': '{ "name": "costly", "version": "1.0.0", "type": "module" }\n',
+      'node_modules/costly/index.js': "globalThis.costlyLoaded = (globalThis.costlyLoaded ?? 0) + 1;\nexport default function width(text) { return text.length * 2; }\n",
+      'entry.js': "import width from 'costly';\nexport const measure = (text) => width(text);\n",
+    });
+    const bundle = async (entry: string) => {
+      const result = await esbuild.build({ absWorkingDir: root, entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'silent', plugins: [deferModules(['costly'])] });
+      const out = join(tempDir('bundle-out-'), 'bundle.mjs');
+      writeFileSync(out, result.outputFiles[0]!.text);
+      return out;
+    };
+    // WHEN it is bundled with the module deferred and loaded
+    const loaded = (await import(pathToFileURL(await bundle('entry.js')).href)) as { measure: (text: string) => number };
+    const trace = () => (globalThis as { costlyLoaded?: number }).costlyLoaded;
+    // THEN the module ran nothing yet; the first call runs it once and answers as the module does
+    expect(trace()).toBeUndefined();
+    expect(loaded.measure('abc')).toBe(6);
+    expect(loaded.measure('abcd')).toBe(8);
+    expect(trace()).toBe(1);
+    // AND a named import of a deferred module fails the build rather than reading undefined
+    writeFileSync(join(root, 'named.js'), "import { other } from 'costly';\nexport const x = other;\n");
+    await expect(bundle('named.js')).rejects.toThrow(/No matching export/);
   });
 
   it('fails when a bundle would import a package at run time, built-ins and the allowed peers aside', () => {
