@@ -369,8 +369,9 @@ function report(context: BenchContext, specs: readonly ServerSpec[], measured: M
     title: '4. Generated service',
     method:
       'The scaffolded service/ after `npm ci` and `npm run build`, run as `node dist/server.js` with NODE_ENV=production and the ' +
-      'default LOG_LEVEL (info: each POST /items logs its request lines; /health logs only warnings) to a file. bench/servers/bare-http.ts ' +
-      'and bench/servers/express-zod.ts (run as plain JavaScript) answer the same two routes with the same validation and store, and log nothing. ' +
+      'default LOG_LEVEL (info: each POST /items logs its access line; /health logs only warnings) to a file. bench/servers/bare-http.ts ' +
+      'and bench/servers/express-zod.ts (run as plain JavaScript) answer the same two routes with the same validation and the same store ' +
+      '(the latest 1,000 items, the oldest forgotten first, so every POST creates an item), and log nothing. ' +
       `autocannon runs in its own process with ${connections} connections, no pipelining, ${durationSeconds} s per run, after a ` +
       `${warmupSeconds} s warm-up per server and route; ${context.runs} rounds in turn, ratios paired per round. Start-up is from ` +
       `spawn to the first 200 of /health, median of ${context.runs} in turns after a warm-up. RSS is VmRSS after the warm-up; the peak is VmHWM at the end.`,
@@ -389,9 +390,8 @@ function report(context: BenchContext, specs: readonly ServerSpec[], measured: M
     ],
     targets,
     notes: [
-      "The store holds 1,000 items, as the generated service's does: after the first 1,000 POSTs of a server's life every POST " +
-        'answers 507, so POST /items measures body parsing, validation and an error reply far more than item creation. The warm-up ' +
-        `runs created them: ${Object.entries(warmup)
+      "Every POST creates an item: the stores keep the latest 1,000, as the generated service's does, forgetting the oldest " +
+        `first. Status codes of the warm-up runs: ${Object.entries(warmup)
           .filter(([name]) => name.startsWith('POST'))
           .map(([name, statusCodes]) => `${name.replace('POST /items · ', '')} ${Object.entries(statusCodes).map(([code, count]) => `${code}: ${count}`).join(', ')}`)
           .join('; ')}.`,

@@ -1,6 +1,6 @@
 // What many would write instead of the generated service: Express 5 with zod, the same two benchmarked routes and the
 // same answers as bench/servers/bare-http.ts (GET /health; POST /items validated against the service's ItemCreate,
-// 422 with FastAPI-style `detail` items, the same bounded store). No request log.
+// 422 with FastAPI-style `detail` items, the same bounded store that forgets its oldest item). No request log.
 // Run: PORT=… HOST=… node bench/servers/express-zod.ts
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler } from 'express';
@@ -37,12 +37,9 @@ app.post('/items', (request, response) => {
     response.status(422).json({ detail });
     return;
   }
-  if (store.size >= maxItems) {
-    response.status(507).json({ detail: 'Item store is full' });
-    return;
-  }
   const { name, price, tags = [] } = parsed.data;
   const item = { id: randomUUID(), name, price, tags };
+  if (store.size >= maxItems) store.delete(store.keys().next().value!);
   store.set(item.id, item);
   response.status(201).json(item);
 });
