@@ -123,8 +123,8 @@ function resultsMarkdown(): string {
   const lines = [
     '# Benchmark results',
     '',
-    'Written by `npm run bench` (bench/run.ts); do not edit by hand. Targets come from issue 6 (and issue 7 for the bundle) and',
-    'are reported, never asserted.',
+    'Written by `npm run bench` (bench/run.ts); do not edit by hand. Targets come from issue 6 (issue 7 for the bundle,',
+    'issue 12 for the scaffold) and are reported, never asserted.',
     '',
     `- Date: ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC; the whole run took ${formatMs(totalMs)}.`,
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB of memory; ${machine.os}.`,

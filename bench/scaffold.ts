@@ -50,7 +50,8 @@ export const benchScaffold: Section = async (context) => async (): Promise<Secti
 
   // Where our time goes: each step adds one phase to the one before.
   context.log('scaffold: phases and a CPU profile of create-ec2-oidc-pipeline');
-  // Node's compile cache (Node ≥ 22.1), filled by the warm-up round: what `module.enableCompileCache()` in the bin would give.
+  // The bin turns Node's compile cache on (module.enableCompileCache(): the OS temp folder, which the warm-up round fills
+  // for every row); this row points it at a folder of its own with NODE_COMPILE_CACHE, filled by its warm-up round.
   const compileCache = { ...benchEnv, NODE_COMPILE_CACHE: tempIn(context, 'compile-cache-') };
   const phases = await rounds(
     [
@@ -110,14 +111,15 @@ export const benchScaffold: Section = async (context) => async (): Promise<Secti
     targets: [
       {
         what: 'scaffold vs `projen new typescript`',
-        target: '≤ 1.00×',
+        // Issue 6 asked for 1×; issue 12 for half of projen new's time.
+        target: '≤ 0.50×',
         measured: formatRatio(toProjen),
-        met: toProjen <= 1,
-        miss: `${formatRatio(toProjen)}, ${Math.round((toProjen - 1) * 100)}% over (${formatMs(full - median(projen!))} per run). ${phaseText}.`,
+        met: toProjen <= 0.5,
+        miss: `${formatRatio(toProjen)}, ${Math.round((toProjen / 0.5 - 1) * 100)}% over (${formatMs(full - median(projen!) / 2)} per run). ${phaseText}.`,
       },
     ],
     notes: [
-      `Phases (medians, each step adds one phase): ${phaseText}. With Node's compile cache warm (NODE_COMPILE_CACHE, which the bin could turn on with \`module.enableCompileCache()\`) a scaffold takes ${formatMs(median(phases[cachedName]!))}.`,
+      `Phases (medians, each step adds one phase): ${phaseText}. The bin turns on Node's compile cache (\`module.enableCompileCache()\`, in the OS temp folder), so every row after the warm-up round runs warm; with the cache in a folder of its own (NODE_COMPILE_CACHE) a scaffold takes ${formatMs(median(phases[cachedName]!))}.`,
       `CPU profile of one full scaffold (\`node --cpu-prof\`): ${profile ? describeProfile(profile) : 'no profile written'}. The bundle is minified, so its own code shows as one origin.`,
     ],
     data: { ms, files: Object.fromEntries([...files].map(([name, counts]) => [name, [...counts]])), ratios: { toVite, toProjen }, phases, profile },
