@@ -12,6 +12,9 @@ DescribeInstanceInformation. This launcher patches moto in-process, then serves 
   `timeoutSeconds` is killed → TimedOut / ExecutionTimedOut. A command that never finishes stays InProgress.
 - The first $MOTO_SSM_IN_PROGRESS_READS (default 1) reads of each invocation answer InProgress, as real SSM does
   right after sending, so callers that stop at the first answer are caught.
+- $MOTO_SSM_HOST_NICE (default 0): host runs start under `nice -n` that value. On AWS each instance runs on its own
+  CPU; here they share the caller's, and the benchmark lowers their priority so that fifty of them do not slow the
+  deploy script it times (they still finish: they get every cycle it leaves).
 - list-command-invocations (with --details: CommandPlugins with Output = stdout, then stderr after SSM's
   "----------ERROR-------" separator, cut at 2,500 characters), get-command-invocation and list-commands answer the
   live state; the command's status is aggregated as SSM does (MaxErrors; Incomplete when delivery failed).
@@ -48,6 +51,7 @@ from moto.ssm.exceptions import SSMException
 
 SANDBOX_ROOT = os.environ.get("MOTO_SSM_SANDBOX") or tempfile.mkdtemp(prefix="moto-ssm-")
 IN_PROGRESS_READS = int(os.environ.get("MOTO_SSM_IN_PROGRESS_READS", "1"))
+HOST_NICE = int(os.environ.get("MOTO_SSM_HOST_NICE", "0"))
 OUTPUT_LIMIT = 2500
 PING_TAG = "MotoSsmPingStatus"
 DELIVERY_TAG = "MotoSsmDelivery"
@@ -195,7 +199,8 @@ class Run:
             path = os.path.join(sandbox, f"_script-{self.command.command_id}-{name}.sh")
             with open(path, "w", encoding="utf-8") as out:
                 out.write(script)
-            process = subprocess.Popen(["/bin/sh", path], cwd=sandbox, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+            argv = ["nice", "-n", str(HOST_NICE), "/bin/sh", path] if HOST_NICE else ["/bin/sh", path]
+            process = subprocess.Popen(argv, cwd=sandbox, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
             with lock:
                 live_processes.add(process)
             try:

@@ -11,11 +11,13 @@ export const hostAwsStub = resolve(import.meta.dirname, 'host-stubs', 'aws-bin')
 /**
  * moto patched by moto-ssm-launcher.py: SSM commands really run, each instance's in its own folder under `sandbox`,
  * with the docker/curl/aws stand-ins first on PATH (the scripts under test, run by the caller, use the real AWS CLI).
+ * `env` adds launcher settings (MOTO_SSM_IN_PROGRESS_READS, MOTO_SSM_HOST_NICE: see the launcher).
  */
-export function startSsmMoto(sandbox: string): Promise<MotoServer> {
+export function startSsmMoto(sandbox: string, env: Record<string, string> = {}): Promise<MotoServer> {
   return startMoto({
     launcher: resolve(import.meta.dirname, 'moto-ssm-launcher.py'),
     env: {
+      ...env,
       MOTO_SSM_SANDBOX: sandbox,
       PATH: `${hostStubs}:${hostAwsStub}:${process.env.PATH}`,
       AWS_ACCESS_KEY_ID: 'testing',
