@@ -1,16 +1,18 @@
-// Section 4: the generated service under load, as it runs in production (`node dist/server.js`, NODE_ENV=production,
-// the default LOG_LEVEL=info with request logging to a file), against a bare node:http server and an Express 5 + zod
-// server with the same two routes (bench/servers/). autocannon (its own process) drives GET /health and POST /items
-// on 127.0.0.1 with fixed connections and duration, in turns.
+// Section 4: the generated service under load, as it runs in production (its `npm start` command, which the image's
+// CMD repeats, on the Node its image runs; NODE_ENV=production, the default LOG_LEVEL=info with request logging to a
+// file), against a bare node:http server and an Express 5 + zod server with the same two routes (bench/servers/), on
+// that same Node. autocannon (its own process) drives GET /health and POST /items on 127.0.0.1 with fixed connections
+// and duration, in turns.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/support/moto.js';
+import { serviceNode, servicePath } from '../test/support/service-node.js';
 import { scaffoldArgs, tempIn, type BenchContext, type Section } from './support/context.js';
 import { describeProfile, summarizeProfiles } from './support/cpu-profile.js';
-import { formatMiB, formatMs, formatRatio, median, pairedRatio, rounds, sh, shAsync, timed } from './support/measure.js';
+import { benchEnv, formatMiB, formatMs, formatRatio, median, pairedRatio, rounds, sh, shAsync, timed } from './support/measure.js';
 import type { SectionResult, Target } from './support/report.js';
 
 const connections = 50;
@@ -70,7 +72,8 @@ function memory(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 function start(spec: ServerSpec, port: number, log: string, nodeFlags: readonly string[] = [], env: Record<string, string> = {}): ChildProcess {
   const out = openSync(log, 'a');
-  const child = spawn(process.execPath, [...nodeFlags, ...spec.argv], {
+  // The servers run on the Node the generated service's image runs (not the one running the bench).
+  const child = spawn(serviceNode().node, [...nodeFlags, ...spec.argv], {
     cwd: spec.cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...spec.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', out, out],
@@ -130,16 +133,31 @@ function compileServers(context: BenchContext): string {
   return join(dir, 'servers');
 }
 
+/**
+ * The node arguments of the service's `npm start` (`node [flags…] dist/server.js`): what the image's CMD runs too
+ * (test/service checks that they agree). Run directly, not through npm, so the process measured is the server.
+ */
+function startArguments(service: string): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(service, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = scripts.start.split(/\s+/);
+  if (command !== 'node' || args.at(-1) !== 'dist/server.js' || args.some((arg) => /["'$`\\]/.test(arg))) {
+    throw new Error(`the service's start script is not \`node [flags…] dist/server.js\`: ${scripts.start}`);
+  }
+  return args;
+}
+
 export const benchService: Section = async (context) => {
   const stage = tempIn(context, 'service-');
   await shAsync(process.execPath, [context.bin, ...scaffoldArgs('svc-app')], stage);
   const service = join(stage, 'svc-app', 'service');
-  await shAsync('npm', ['ci'], service);
-  await shAsync('npm', ['run', 'build'], service);
+  // npm and the build on the service's Node, as its image and workflows run them.
+  const serviceEnv = { ...benchEnv, PATH: servicePath() };
+  await shAsync('npm', ['ci'], service, serviceEnv);
+  await shAsync('npm', ['run', 'build'], service, serviceEnv);
   const servers = compileServers(context);
   const commit = 'c0ffee'.padEnd(40, '0');
   const specs: ServerSpec[] = [
-    { name: 'generated service (Fastify)', argv: ['dist/server.js'], cwd: service, env: { NODE_ENV: 'production', APP_COMMIT: commit } },
+    { name: 'generated service (Fastify)', argv: startArguments(service), cwd: service, env: { NODE_ENV: 'production', APP_COMMIT: commit } },
     { name: 'bare node:http', argv: [join(servers, 'bare-http.mjs')], cwd: servers, env: { APP_COMMIT: commit } },
     { name: 'Express 5 + zod', argv: [join(servers, 'express-zod.mjs')], cwd: servers, env: { NODE_ENV: 'production', APP_COMMIT: commit } },
   ];
@@ -226,9 +244,9 @@ async function measure(context: BenchContext, service: string, specs: readonly S
     context.log('service: where the generated service spends its time (imports, CPU profiles, logging off)');
     const profiles = await profile(context, generated, cannon);
     const imports = Object.fromEntries(
-      serviceImports.map((name) => [name, median([0, 1, 2].map(() => timed(() => sh(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(name)})`], service))))]),
+      serviceImports.map((name) => [name, median([0, 1, 2].map(() => timed(() => sh(serviceNode().node, ['--input-type=module', '-e', `await import(${JSON.stringify(name)})`], service))))]),
     );
-    const bareNode = median([0, 1, 2].map(() => timed(() => sh(process.execPath, ['--input-type=module', '-e', ''], service))));
+    const bareNode = median([0, 1, 2].map(() => timed(() => sh(serviceNode().node, ['--input-type=module', '-e', ''], service))));
     return report(context, specs, { startup, warmup, runs, rssIdle, rssAfterWarmup, peakRss, profiles, imports, bareNode });
   } finally {
     for (const server of running) await stop(server.child);
@@ -368,10 +386,11 @@ function report(context: BenchContext, specs: readonly ServerSpec[], measured: M
     id: 'service',
     title: '4. Generated service',
     method:
-      'The scaffolded service/ after `npm ci` and `npm run build`, run as `node dist/server.js` with NODE_ENV=production and the ' +
+      `The scaffolded service/ after \`npm ci\` and \`npm run build\`, run on Node ${serviceNode().version} (the Node of its image) as its ` +
+      `\`npm start\` and its image's CMD run it (\`node ${specs[0]!.argv.join(' ')}\`), with NODE_ENV=production and the ` +
       'default LOG_LEVEL (info: each POST /items logs its access line; /health logs only warnings) to a file. bench/servers/bare-http.ts ' +
-      'and bench/servers/express-zod.ts (run as plain JavaScript) answer the same two routes with the same validation and the same store ' +
-      '(the latest 1,000 items, the oldest forgotten first, so every POST creates an item), and log nothing. ' +
+      'and bench/servers/express-zod.ts (run as plain JavaScript, on the same Node) answer the same two routes with the same validation ' +
+      'and the same store (the latest 1,000 items, the oldest forgotten first, so every POST creates an item), and log nothing. ' +
       `autocannon runs in its own process with ${connections} connections, no pipelining, ${durationSeconds} s per run, after a ` +
       `${warmupSeconds} s warm-up per server and route; ${context.runs} rounds in turn, ratios paired per round. Start-up is from ` +
       `spawn to the first 200 of /health, median of ${context.runs} in turns after a warm-up. RSS is VmRSS after the warm-up; the peak is VmHWM at the end.`,
@@ -398,7 +417,7 @@ function report(context: BenchContext, specs: readonly ServerSpec[], measured: M
       `The load generator shares this machine's ${cpus().length} cores with the server: "server CPU" is how much of one core the server used; well under 100% means the client or the machine, not the server, set the pace.`,
       `Request logging: POST /items with LOG_LEVEL=info made ${formatRatio(loggingShare)} of the req/s it made with LOG_LEVEL=warn (one back-to-back pair of ${durationSeconds} s runs).`,
       `Start-up: a fresh Node importing one dependency of the service takes (medians of 3; Node alone: ${formatMs(bareNode)}): ${importList}. With Node's compile cache warm (NODE_COMPILE_CACHE) the service answers after ${formatMs(startupCached)} (median).`,
-      `CPU profiles of the generated service (\`node --cpu-prof dist/server.js\`):\n${Object.entries(profiles.byPhase)
+      `CPU profiles of the generated service (\`node --cpu-prof ${specs[0]!.argv.join(' ')}\`):\n${Object.entries(profiles.byPhase)
         .map(([phase, text]) => `  - ${phase}: ${text}`)
         .join('\n')}`,
     ],

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { serviceNodeFlags } from '../../src/components/service.js';
 import { generatedVersions } from '../../src/render/versions.js';
 import { presetNames } from '../support/presets.js';
 import { serviceFiles } from './service-files.js';
@@ -77,16 +78,17 @@ describe.each(presetNames)('service/Dockerfile (preset %s)', (preset) => {
     expect(healthcheck?.args).toMatch(/CMD wget -q -O \/dev\/null "http:\/\/127\.0\.0\.1:\$\{PORT\}\/health"/);
     expect(all(runtime, 'ENV').map((i) => i.args).join(' ')).toMatch(/PORT=8000/);
     expect(all(runtime, 'EXPOSE').map((i) => i.args)).toEqual(['8000']);
-    // Exec form: node is PID 1 and receives docker stop's SIGTERM itself.
-    expect(all(runtime, 'CMD').map((i) => JSON.parse(i.args))).toEqual([['node', 'dist/server.js']]);
+    // Exec form: node is PID 1 and receives docker stop's SIGTERM itself; with the service's V8 flags.
+    expect(all(runtime, 'CMD').map((i) => JSON.parse(i.args))).toEqual([['node', ...serviceNodeFlags, 'dist/server.js']]);
   });
 
   it("ships Node's compile cache, filled at build time by the user the service runs as, read-only", () => {
     // The runtime reads the cache from where the build stage's warm-up wrote it
     const cache = /(?:^|\s)NODE_COMPILE_CACHE=(\S+)/.exec(all(runtime, 'ENV').map((i) => i.args).join(' '))?.[1];
     expect(cache).toMatch(/^\//);
-    const warmUp = build!.instructions.findIndex((i) => i.keyword === 'RUN' && i.args === `NODE_COMPILE_CACHE=${cache} node dist/warm-up.js`);
-    expect(warmUp, 'the build stage runs the warm-up into that directory').toBeGreaterThan(-1);
+    // With the CMD's V8 flags: Node keeps one cache per set of flags, and would not use one made with others
+    const warmUp = build!.instructions.findIndex((i) => i.keyword === 'RUN' && i.args === `NODE_COMPILE_CACHE=${cache} node ${serviceNodeFlags.join(' ')} dist/warm-up.js`);
+    expect(warmUp, 'the build stage runs the warm-up into that directory, with the flags of the CMD').toBeGreaterThan(-1);
     // Node keeps one cache per user id: the warm-up runs as the runtime's user
     const warmUpUser = build!.instructions.slice(0, warmUp).filter((i) => i.keyword === 'USER').at(-1)?.args;
     expect(warmUpUser).toBe(all(runtime, 'USER')[0]?.args);

@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedVersions } from '../../src/render/versions.js';
+import { serviceNodeFlags } from '../../src/components/service.js';
 import { freePort } from '../support/moto.js';
 import { serviceNode, servicePath } from '../support/service-node.js';
 import { requireTool } from '../support/tools.js';
@@ -23,9 +24,12 @@ interface Server {
   exited: Promise<number | null>;
 }
 
-/** Starts `node dist/server.js` in `dir` with only PATH and `env`; `as` runs it through another command (a user switch). */
+/**
+ * Starts the service as `npm start` and the image do (`node <its V8 flags> dist/server.js`) in `dir`, with only PATH
+ * and `env`; `as` runs it through another command (a user switch).
+ */
 function startServer(dir: string, env: Record<string, string>, as: readonly string[] = []): Server {
-  const [command = serviceNode().node, ...args] = [...as, serviceNode().node, 'dist/server.js'];
+  const [command = serviceNode().node, ...args] = [...as, serviceNode().node, ...serviceNodeFlags, 'dist/server.js'];
   const child = spawn(command, args, { cwd: dir, env: { PATH: servicePath(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -300,9 +304,9 @@ describe('the generated service (default preset)', () => {
       return server.stderr();
     }
 
-    /** `node dist/warm-up.js` as the Dockerfile runs it, filling `cache`. */
+    /** `node <flags> dist/warm-up.js` as the Dockerfile runs it, filling `cache`. */
     function warmUp(cache: string, as: readonly string[] = []): void {
-      const [command = serviceNode().node, ...args] = [...as, serviceNode().node, 'dist/warm-up.js'];
+      const [command = serviceNode().node, ...args] = [...as, serviceNode().node, ...serviceNodeFlags, 'dist/warm-up.js'];
       const result = spawnSync(command, args, { cwd: dir, env: { PATH: servicePath(), NODE_COMPILE_CACHE: cache }, encoding: 'utf8', timeout: 60_000 });
       expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
       expect(`${result.stdout}${result.stderr}`).toBe('');

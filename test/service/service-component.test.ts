@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serviceComponent } from '../../src/components/service.js';
+import { serviceComponent, serviceNodeFlags } from '../../src/components/service.js';
 import { serviceVersions } from '../../src/components/service-versions.js';
 import { generatedVersions } from '../../src/render/versions.js';
 import { presetNames } from '../support/presets.js';
@@ -55,7 +55,7 @@ describe('serviceComponent', () => {
       private: true,
       type: 'module',
       engines: { node: generatedVersions.serviceNodeEngine },
-      scripts: { test: 'vitest run', build: 'tsc -p tsconfig.build.json', start: 'node dist/server.js', typecheck: 'tsc' },
+      scripts: { test: 'vitest run', build: 'tsc -p tsconfig.build.json', start: `node ${serviceNodeFlags.join(' ')} dist/server.js`, typecheck: 'tsc' },
       dependencies: serviceVersions.dependencies,
       devDependencies: serviceVersions.devDependencies,
     });
