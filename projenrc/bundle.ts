@@ -81,6 +81,56 @@ export function absentOptionalModules(names: readonly string[]): esbuild.Plugin 
   };
 }
 
+/** A change to a dependency's code as it is inlined: `find` must occur exactly once in `file`, or the build fails. */
+export interface DependencyPatch {
+  /** Path under node_modules. */
+  readonly file: string;
+  readonly find: string;
+  readonly replace: string;
+}
+
+/**
+ * Fixes in dependencies, applied as they are bundled. Each changes how fast, never what is written.
+ * A dependency upgrade that moves the code fails the build, so someone looks again (and drops a fix merged upstream).
+ */
+export const dependencyPatches: readonly DependencyPatch[] = [
+  // Before writing each file, Yeoman's conflicter looks for a .yo-resolve file in every folder up to / and caches the
+  // folders that have one but not those that do not: a scaffold of 90 files stat()ed ~600 missing paths, one after
+  // the other (6-9% of a scaffold here). Remember the misses too. Our generator writes no .yo-resolve; one the user
+  // keeps on disk is still found, as the first lookup of its folder sees it.
+  {
+    file: '@yeoman/conflicter/dist/yo-resolve.js',
+    find: '        catch {\n            // Ignore errors\n        }\n        return undefined;\n',
+    replace: '        catch {\n            // Ignore errors\n        }\n        this.groupedYoResolve.set(folder, null);\n        return undefined;\n',
+  },
+];
+
+/** Applies `patches` (see dependencyPatches); records in `applied` how many times each `find` occurred. */
+export function patchDependencies(patches: readonly DependencyPatch[], applied: Map<string, number>): esbuild.Plugin {
+  return {
+    name: 'patch-dependencies',
+    setup(build) {
+      for (const patch of patches) {
+        const escaped = join('node_modules', patch.file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        build.onLoad({ filter: new RegExp(`[\\\\/]${escaped}$`) }, ({ path }) => {
+          const contents = readFileSync(path, 'utf8');
+          const count = contents.split(patch.find).length - 1;
+          applied.set(patch.file, (applied.get(patch.file) ?? 0) + count);
+          return { contents: contents.replace(patch.find, patch.replace), loader: 'js' };
+        });
+      }
+    },
+  };
+}
+
+/** Fails unless each patch applied exactly once. */
+export function checkDependencyPatches(applied: ReadonlyMap<string, number>, patches: readonly DependencyPatch[] = dependencyPatches): void {
+  const wrong = patches.filter((patch) => applied.get(patch.file) !== 1);
+  if (wrong.length > 0) {
+    throw new Error(`dependency patches that no longer apply exactly once: ${wrong.map((patch) => `${patch.file} (${applied.get(patch.file) ?? 0})`).join(', ')}; review dependencyPatches in projenrc/bundle.ts`);
+  }
+}
+
 /**
  * Modules whose only export is a default function, loaded when it is first called instead of when the bundle starts:
  * their top level costs far more than their code, on a path a non-interactive scaffold never calls. Each value says
@@ -163,10 +213,15 @@ export function checkExternals(bundleName: string, metafile: esbuild.Metafile, a
 
 async function bundle(entry: 'cli' | 'index', allowedExternals: readonly string[]) {
   const replaced = new Map<string, number>();
-  const result = await esbuild.build({ ...common, entryPoints: { [entry]: join(root, 'src', `${entry}.ts`) }, plugins: [inlineOwnPackageJsonReads(replaced), absentOptionalModules(['supports-color']), deferModules(Object.keys(deferredModules))] });
+  const patched = new Map<string, number>();
+  const result = await esbuild.build({
+    ...common,
+    entryPoints: { [entry]: join(root, 'src', `${entry}.ts`) },
+    plugins: [inlineOwnPackageJsonReads(replaced), patchDependencies(dependencyPatches, patched), absentOptionalModules(['supports-color']), deferModules(Object.keys(deferredModules))],
+  });
   const metafile = result.metafile!;
   checkExternals(`dist/${entry}.js`, metafile, allowedExternals);
-  return { outputFiles: result.outputFiles!, metafile, replaced };
+  return { outputFiles: result.outputFiles!, metafile, replaced, patched };
 }
 
 /**
@@ -224,6 +279,7 @@ async function main() {
   const cli = await bundle('cli', []);
   const index = await bundle('index', ['projen', 'constructs']);
   checkOwnPackageJsonReads(cli.replaced);
+  checkDependencyPatches(cli.patched);
   const templates = await precompiledTemplates();
 
   mkdirSync(outdir, { recursive: true });

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { checkExternals, checkOwnPackageJsonReads, deferModules, inlineOwnPackageJsonReads, ownPackageJsonReads, thirdPartyNotices } from '../../projenrc/bundle.js';
+import { checkDependencyPatches, checkExternals, checkOwnPackageJsonReads, deferModules, inlineOwnPackageJsonReads, ownPackageJsonReads, patchDependencies, thirdPartyNotices } from '../../projenrc/bundle.js';
 import { tempDir } from '../support/render-preset.js';
 
 /** The guards of projenrc/bundle.ts, each shown failing on a fixture (the real build passes them: see the e2e tests). */
@@ -55,6 +55,29 @@ describe('projenrc/bundle.ts', () => {
   it('fails on a new read of its own package.json that it does not know how to inline', async () => {
     const added = `${readsItsVersion}import { readFileSync } from 'node:fs';\nexport const manifest = readFileSync(new URL('../package.json', import.meta.url), 'utf8');\n`;
     await expect(bundleFakeYeoman(added)).rejects.toThrow(/environment-base\.js still reads its own package\.json/);
+  });
+
+  it('patches a dependency as it is inlined, and fails the build when the patched code is gone or doubled', async () => {
+    // GIVEN a package whose code has the text a patch looks for
+    const patch = { file: 'slow/index.js', find: 'return lookUp(name);', replace: 'return cache[name] ??= lookUp(name);' };
+    const root = writeTree(tempDir('bundle-fixture-'), {
+      'node_modules/slow/package.json': '{ "name": "slow", "version": "1.0.0", "type": "module" }\n',
+      'node_modules/slow/index.js': 'const cache = {};\nconst lookUp = (name) => name.length;\nexport function find(name) {\n  return lookUp(name);\n}\n',
+      'entry.js': "export { find } from 'slow';\n",
+    });
+    const bundle = async () => {
+      const applied = new Map<string, number>();
+      const result = await esbuild.build({ absWorkingDir: root, entryPoints: ['entry.js'], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'silent', plugins: [patchDependencies([patch], applied)] });
+      return { text: result.outputFiles[0]!.text, applied };
+    };
+    // WHEN it is bundled THEN the code is patched, counted once, and the check passes
+    const patched = await bundle();
+    expect(patched.text).toContain('cache[name] ??= lookUp(name)');
+    expect(() => checkDependencyPatches(patched.applied, [patch])).not.toThrow();
+    // AND once the dependency no longer has that text (an upgrade), the check fails naming the file
+    writeFileSync(join(root, 'node_modules/slow/index.js'), 'export function find(name) {\n  return name.length;\n}\n');
+    const moved = await bundle();
+    expect(() => checkDependencyPatches(moved.applied, [patch])).toThrow(/no longer apply exactly once: slow\/index\.js \(0\)/);
   });
 
   it('defers a module: its top level runs at the first call of its function, not when the bundle loads', async () => {
