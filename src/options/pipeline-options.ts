@@ -1,11 +1,16 @@
 /** Deployment targets: what the service runs on. Each is a set of components (src/components/targets.ts). */
-export const targets = ['ec2'] as const;
+export const targets = ['ec2', 'ecs'] as const;
 export type Target = (typeof targets)[number];
 
 /** What each target runs on and when to pick it: one line, for the interactive menu, --help and the docs. */
 export const targetDescriptions: Record<Target, string> = {
   ec2: 'one EC2 instance run through SSM: the simplest start, for a service one machine can carry',
+  ecs: 'ECS Fargate services (API and static frontend) behind a load balancer in a private VPC: containers without instances to manage',
 };
+
+/** CPU architectures a container can be built for and run on. */
+export const architectures = ['x86_64', 'arm64'] as const;
+export type Architecture = (typeof architectures)[number];
 
 /** An IAM policy statement added to the instance role (the service's own AWS permissions). */
 export interface IamStatement {
@@ -67,6 +72,41 @@ export interface PipelineOptions {
    */
   readonly instanceType?: string;
   /**
+   * CPU units of each ECS task (1024 = one vCPU): 256, 512, 1024, 2048, 4096, 8192 or 16384.
+   * @default 256
+   */
+  readonly taskCpu?: number;
+  /**
+   * Memory of each ECS task, in MiB; Fargate accepts only some values for each `taskCpu`.
+   * @default 512
+   */
+  readonly taskMemory?: number;
+  /**
+   * Tasks each ECS service starts with (autoscaling moves it between `minCount` and `maxCount`).
+   * @default 2
+   */
+  readonly desiredCount?: number;
+  /**
+   * Fewest tasks autoscaling leaves running per ECS service (two spread the service over two availability zones).
+   * @default 2
+   */
+  readonly minCount?: number;
+  /**
+   * Most tasks autoscaling starts per ECS service.
+   * @default 4
+   */
+  readonly maxCount?: number;
+  /**
+   * Render the static frontend service (`frontend/`) next to the API, behind the same load balancer.
+   * @default true
+   */
+  readonly frontend?: boolean;
+  /**
+   * CPU architecture the ECS tasks run on and the images are built for (`arm64`: Graviton).
+   * @default "x86_64"
+   */
+  readonly architecture?: Architecture;
+  /**
    * Extra tags on every AWS resource (the keys App, Environment and ManagedBy are reserved).
    * @default {}
    */
@@ -87,7 +127,7 @@ export interface PipelineOptions {
  * Options that apply to some targets only (their rows in the option table list those targets): they are resolved, with
  * their defaults, for those targets and absent for the others.
  */
-export type TargetSpecificOption = 'instanceType';
+export type TargetSpecificOption = 'instanceType' | 'taskCpu' | 'taskMemory' | 'desiredCount' | 'minCount' | 'maxCount' | 'frontend' | 'architecture';
 
 /** Options with every default applied and every value validated. */
 export type ResolvedOptions = Required<Omit<PipelineOptions, 'githubOwnerId' | 'githubRepoId' | TargetSpecificOption>> &

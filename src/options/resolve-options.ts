@@ -1,6 +1,6 @@
 import { appliesTo, optionTable, type AnyOptionDefinition, type DefaultContext } from './option-table.js';
 import type { PipelineOptions, ResolvedOptions, Target } from './pipeline-options.js';
-import { asInvalid, invalid, type Invalid } from './validators.js';
+import { asInvalid, invalid, validateFargateSize, validateTaskCounts, type Invalid } from './validators.js';
 
 /** What is wrong with one option: the rule's `Invalid`, and which option, for the front end to name it. */
 export interface OptionProblem extends Invalid {
@@ -114,6 +114,30 @@ export function resolveOptions(input: Partial<Record<keyof PipelineOptions, unkn
     const missing = resolved.githubOwnerId === undefined ? 'githubOwnerId' : 'githubRepoId';
     problems.push({ key: missing, problem: 'is needed too: immutable subjects name both the owner id and the repository id' });
   }
+  problems.push(...crossChecks(resolved, problems));
   if (problems.length > 0) throw new OptionsError(problems);
   return resolved as unknown as ResolvedOptions;
+}
+
+/** Checks between options that are each valid alone (skipped when one of them already has a problem). */
+function crossChecks(resolved: Record<string, unknown>, problems: readonly OptionProblem[]): OptionProblem[] {
+  const found: OptionProblem[] = [];
+  const valid = (...keys: (keyof PipelineOptions)[]) => keys.every((key) => resolved[key] !== undefined && !problems.some((p) => p.key === key));
+  if (valid('taskCpu', 'taskMemory')) {
+    const verdict = validateFargateSize(resolved.taskCpu as number, resolved.taskMemory as number);
+    if (verdict !== true) found.push({ key: 'taskMemory', ...asInvalid(verdict) });
+  }
+  if (valid('minCount', 'desiredCount', 'maxCount')) {
+    const [min, desired, max] = [resolved.minCount, resolved.desiredCount, resolved.maxCount] as number[];
+    const verdict = validateTaskCounts(min!, desired!, max!);
+    if (verdict !== true) found.push({ key: min! > max! ? 'minCount' : 'desiredCount', ...asInvalid(verdict) });
+  }
+  // IAM role names hold at most 64 characters; the longest an ecs environment creates is <name>-<env>-frontend-exec.
+  if (resolved.target === 'ecs' && valid('name', 'environments')) {
+    const longest = (resolved.environments as string[]).find((env) => `${String(resolved.name)}-${env}-frontend-exec`.length > 64);
+    if (longest !== undefined) {
+      found.push({ key: 'environments', problem: `"${longest}" with the name "${String(resolved.name)}" makes role names longer than IAM's 64 characters (<name>-<environment>-frontend-exec); shorten the name or the environment to at most 50 characters together` });
+    }
+  }
+  return found;
 }

@@ -100,3 +100,48 @@ export const validateTags: Validator<Readonly<Record<string, string>>> = (value)
   }
   return true;
 };
+
+/** Fargate's task sizes: CPU units, and the memory (MiB) each accepts: from, to, in steps of. */
+export const fargateSizes: Readonly<Record<number, { readonly min: number; readonly max: number; readonly step: number; readonly also?: readonly number[] }>> = {
+  256: { min: 1024, max: 2048, step: 1024, also: [512] },
+  512: { min: 1024, max: 4096, step: 1024 },
+  1024: { min: 2048, max: 8192, step: 1024 },
+  2048: { min: 4096, max: 16384, step: 1024 },
+  4096: { min: 8192, max: 30720, step: 1024 },
+  8192: { min: 16384, max: 61440, step: 4096 },
+  16384: { min: 32768, max: 122880, step: 8192 },
+};
+
+/** The memory sizes (MiB) Fargate accepts with `cpu` units, smallest first. */
+export function fargateMemoryChoices(cpu: number): number[] {
+  const size = fargateSizes[cpu];
+  if (!size) return [];
+  const stepped: number[] = [];
+  for (let memory = size.min; memory <= size.max; memory += size.step) stepped.push(memory);
+  return [...(size.also ?? []), ...stepped];
+}
+
+export const validateTaskCpu: Validator<number> = (value) =>
+  value in fargateSizes ? true : invalid(`${value} is not a Fargate task size; use one of ${Object.keys(fargateSizes).join(', ')} CPU units (1024 = one vCPU)`, '512');
+
+export const validateTaskMemory: Validator<number> = (value) =>
+  Number.isInteger(value) && value >= 512 && value <= 122880 ? true : invalid(`${value} is not a Fargate task memory size; use MiB from 512 to 122880`, '1024');
+
+/** Fargate accepts only some memory sizes with each CPU size. */
+export function validateFargateSize(cpu: number, memory: number): true | string {
+  const choices = fargateMemoryChoices(cpu);
+  if (choices.includes(memory)) return true;
+  const size = fargateSizes[cpu]!;
+  const listed = size.also ? `${size.also.join(', ')} or ${size.min}-${size.max}` : `${size.min}-${size.max}`;
+  return `${memory} MiB does not go with ${cpu} CPU units on Fargate; with ${cpu} use ${listed} MiB in steps of ${size.step}`;
+}
+
+export const validateTaskCount: Validator<number> = (value) =>
+  Number.isInteger(value) && value >= 1 && value <= 1000 ? true : invalid(`must be a whole number of tasks from 1 to 1000 (got ${value})`, '2');
+
+/** Autoscaling keeps the desired count between the bounds: min <= desired <= max. */
+export function validateTaskCounts(min: number, desired: number, max: number): true | string {
+  if (min > max) return `the minimum (${min}) is above the maximum (${max}) of the autoscaling bounds; lower the minimum or raise the maximum`;
+  if (desired < min || desired > max) return `${desired} is outside the autoscaling bounds ${min}-${max}; choose a desired count between the minimum and the maximum`;
+  return true;
+}

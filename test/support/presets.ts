@@ -15,6 +15,25 @@ export const presets = {
     environments: ['staging', 'production'],
     instanceType: 't4g.small',
   },
+  /** The ecs target with its defaults: API and static frontend on Fargate behind a load balancer, one environment. */
+  ecs: { name: 'demo', githubOwner: 'acme', githubRepo: 'demo', target: 'ecs' },
+  /** ecs over two environments, Graviton, bigger tasks, other counts, another region, immutable OIDC subjects. */
+  'ecs-multi-env': {
+    name: 'storefront',
+    githubOwner: 'acme-corp',
+    githubRepo: 'storefront',
+    githubOwnerId: '1234567',
+    githubRepoId: '987654321',
+    target: 'ecs',
+    region: 'eu-west-1',
+    environments: ['staging', 'production'],
+    architecture: 'arm64',
+    taskCpu: 512,
+    taskMemory: 1024,
+    desiredCount: 3,
+    minCount: 2,
+    maxCount: 6,
+  },
 } as const satisfies Record<string, PipelineOptions>;
 
 export type PresetName = keyof typeof presets;
