@@ -1,4 +1,4 @@
-import { optionTable } from '../options/option-table.js';
+import { appliesTo, optionTable } from '../options/option-table.js';
 import type { EnvironmentData, TemplateData } from '../render/template-data.js';
 import type { Component } from './component.js';
 
@@ -49,8 +49,8 @@ export const docsComponent: Component = {
   data: (data) => {
     const environments = data.environments.map((env) => environmentDocs(data, env));
     return {
-      /** Every option of `.projenrc.ts`, from the option table, so docs/upgrading.md cannot drift from it. */
-      options: optionTable.map((row) => ({ key: row.key, flag: 'flag' in row ? `\`--${row.flag}\`` : '—', description: row.description })),
+      /** Every option of `.projenrc.ts` for this target, from the option table, so docs/upgrading.md cannot drift from it. */
+      options: optionTable.filter((row) => appliesTo(row, data.target)).map((row) => ({ key: row.key, flag: 'flag' in row ? `\`--${row.flag}\`` : '—', description: row.description })),
       environments,
       /** Destroy goes against promotion order: the last environment first. */
       environmentsInDestroyOrder: [...environments].reverse(),
