@@ -1,9 +1,14 @@
 import type { Target } from '../options/index.js';
 import type { Component } from './component.js';
 import { ec2ComputeComponent } from './compute-ec2.js';
+import { ecsComputeComponent } from './compute-ecs.js';
 import { docsComponent } from './docs.js';
+import { frontendComponent } from './frontend.js';
 import { imageRegistryComponent } from './image-registry.js';
+import { loadBalancerComponent } from './load-balancer.js';
+import { networkComponent } from './network.js';
 import { repoComponent } from './repo.js';
+import { ecsScriptsComponent } from './scripts-ecs.js';
 import { scriptsComponent } from './scripts.js';
 import { serviceComponent } from './service.js';
 import { terraformComponent } from './terraform.js';
@@ -17,6 +22,19 @@ import { workflowsComponent } from './workflows.js';
  */
 const targetComponents: Record<Target, readonly Component[]> = {
   ec2: [repoComponent, terraformComponent, imageRegistryComponent, ec2ComputeComponent, workflowsComponent, scriptsComponent, serviceComponent, docsComponent],
+  ecs: [
+    repoComponent,
+    terraformComponent,
+    imageRegistryComponent,
+    networkComponent,
+    loadBalancerComponent,
+    ecsComputeComponent,
+    workflowsComponent,
+    ecsScriptsComponent,
+    serviceComponent,
+    frontendComponent,
+    docsComponent,
+  ],
 };
 
 export function components(target: Target): readonly Component[] {

@@ -101,8 +101,8 @@ export function templateData(options: ResolvedOptions, generatorVersion: string)
       ssmDocumentName: `${options.name}-${env}-deploy`,
     }),
   );
-  // Targets without an instance type of their own run on x86_64 unless their options say otherwise.
-  const architecture = options.instanceType ? architectureOf(options.instanceType) : 'x86_64';
+  // Targets that name an instance type run on its architecture; the others (ecs) on the one their options choose.
+  const architecture = options.instanceType ? architectureOf(options.instanceType) : (options.architecture ?? 'x86_64');
   return {
     name: options.name,
     target: options.target,

@@ -170,6 +170,21 @@ export const terraformVariants = {
       },
     ],
   },
+  /**
+   * ecs without the frontend: the API alone is the load balancer's default; a name and environment too long for a load
+   * balancer name as they are (shortened with a hash); user tags; statements for the API's task role.
+   */
+  'ecs-api-only': {
+    name: 'payments-gateway-api',
+    githubOwner: 'acme',
+    githubRepo: 'payments',
+    target: 'ecs',
+    region: 'us-east-2',
+    environments: ['production'],
+    frontend: false,
+    tags: { 'cost-center': '4200', 'team name': 'payments' },
+    serviceIamStatements: [{ Sid: 'SendOrders', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-2:123456789012:orders' }],
+  },
 } as const satisfies Record<string, PipelineOptions>;
 
 export type TerraformVariant = keyof typeof terraformVariants;

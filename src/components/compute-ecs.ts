@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { EnvironmentData, TemplateData } from '../render/template-data.js';
+import type { Component } from './component.js';
+
+/** The services an ecs repository runs: the API always, the static frontend unless `frontend: false`. */
+export type EcsServiceKey = 'api' | 'frontend';
+
+/** Longest load balancer name the alb module can suffix with `-frontend` and stay within AWS's 32 characters. */
+const loadBalancerNameLength = 23;
+
+/** What one service is, whatever the environment. */
+export interface EcsService {
+  readonly key: EcsServiceKey;
+  readonly isApi: boolean;
+  /** ECR repository (bootstrap), shared by every environment: `<name>-<key>`. */
+  readonly repository: string;
+  /** The one container of its task definition. */
+  readonly containerName: EcsServiceKey;
+  readonly port: number;
+  /** Path the load balancer's target group checks. */
+  readonly healthCheckPath: string;
+  /** Folder the image is built from. */
+  readonly context: 'service' | 'frontend';
+  /** Folders that are writable in the container (each a task volume; the root filesystem is read-only). */
+  readonly writablePaths: readonly string[];
+  /** The key padded to the longest key, for `key = value` lines aligned as `terraform fmt` aligns them. */
+  readonly alignedKey: string;
+}
+
+/** What one service is in one environment: the names Terraform creates and the scripts and roles rely on. */
+export interface EcsEnvironmentService extends EcsService {
+  /** ECS service name, within the environment's cluster. */
+  readonly serviceName: EcsServiceKey;
+  /** Task definition family (families are per account, so the environment is part of it). */
+  readonly family: string;
+  readonly logGroup: string;
+  /** Parameter Store path of its secrets; its execution role reads nothing else. */
+  readonly secretsPath: string;
+  readonly taskRoleName: string;
+  readonly executionRoleName: string;
+}
+
+export interface EcsEnvironment {
+  readonly name: string;
+  readonly clusterName: string;
+  readonly loadBalancerName: string;
+  /** KMS key of the environment (logs and secrets), as an alias without `alias/`. */
+  readonly kmsAlias: string;
+  /** The last environment in promotion order is production: its load balancer refuses deletion. */
+  readonly isProduction: boolean;
+  readonly services: readonly EcsEnvironmentService[];
+}
+
+/** Port of the static frontend's server (unprivileged: the container runs as a non-root user). */
+export const frontendPort = 8080;
+
+export function ecsServices(data: Pick<TemplateData, 'name' | 'appPort' | 'options'>): EcsService[] {
+  const api: EcsService = {
+    key: 'api',
+    isApi: true,
+    repository: `${data.name}-api`,
+    containerName: 'api',
+    port: data.appPort,
+    healthCheckPath: '/ready',
+    context: 'service',
+    writablePaths: ['/tmp'],
+    alignedKey: 'api',
+  };
+  const frontend: EcsService = {
+    key: 'frontend',
+    isApi: false,
+    repository: `${data.name}-frontend`,
+    containerName: 'frontend',
+    port: frontendPort,
+    healthCheckPath: '/',
+    context: 'frontend',
+    writablePaths: [],
+    alignedKey: 'frontend',
+  };
+  if (data.options.frontend === false) return [api];
+  return [{ ...api, alignedKey: api.key.padEnd(frontend.key.length) }, frontend];
+}
+
+/**
+ * `<name>-<env>` when it fits the alb module's names (its target groups append `-<service>`, and AWS allows 32
+ * characters), else its first 16 characters and 6 hex of its SHA-256: still unique per name and environment, and the
+ * same on every render.
+ */
+export function loadBalancerName(name: string, environment: string): string {
+  const full = `${name}-${environment}`;
+  if (full.length <= loadBalancerNameLength) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 6);
+  return `${full.slice(0, loadBalancerNameLength - 7).replace(/-+$/, '')}-${hash}`;
+}
+
+export function ecsEnvironment(data: Pick<TemplateData, 'name' | 'appPort' | 'options'>, env: Pick<EnvironmentData, 'name' | 'isLast'>): EcsEnvironment {
+  const prefix = `${data.name}-${env.name}`;
+  return {
+    name: env.name,
+    clusterName: prefix,
+    loadBalancerName: loadBalancerName(data.name, env.name),
+    kmsAlias: prefix,
+    isProduction: env.isLast,
+    services: ecsServices(data).map((service) => ({
+      ...service,
+      serviceName: service.key,
+      family: `${prefix}-${service.key}`,
+      logGroup: `/ecs/${prefix}/${service.key}`,
+      secretsPath: `/${data.name}/${env.name}/${service.key}`,
+      taskRoleName: `${prefix}-${service.key}-task`,
+      executionRoleName: `${prefix}-${service.key}-exec`,
+    })),
+  };
+}
+
+/**
+ * The ecs target's own modules: the environment's cluster and KMS key (`ecs-cluster`) and one Fargate service per
+ * application service (`ecs-service`: task definition, service, roles, logs, autoscaling, rollback alarm). The network
+ * and the load balancer are the shared `network` and `alb` modules.
+ */
+export const ecsComputeComponent: Component = {
+  name: 'compute',
+  files: [
+    { from: 'terraform/modules/ecs-cluster', owner: 'managed' },
+    { from: 'terraform/modules/ecs-service', owner: 'managed' },
+  ],
+  data: (base) => {
+    const services = ecsServices(base);
+    return {
+      /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
+      extraCiJobs: services.some((s) => s.key === 'frontend') ? ['frontend'] : [],
+      services,
+      /** The bootstrap's repositories, one per service. */
+      repositoryNames: services.map((s) => s.repository),
+      hasFrontend: services.length > 1,
+      frontendPort,
+      /** Per environment name: its cluster, load balancer and services. */
+      environments: Object.fromEntries(base.environments.map((env) => [env.name, ecsEnvironment(base, env)])),
+    };
+  },
+};
