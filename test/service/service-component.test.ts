@@ -20,6 +20,7 @@ const expectedFiles = [
   'src/routes/items.ts',
   'src/server.ts',
   'src/warm-up.ts',
+  'test/base-path.test.ts',
   'test/config.test.ts',
   'test/docs.test.ts',
   'test/errors.test.ts',
