@@ -255,6 +255,13 @@ export async function outputs(root: string, env: Record<string, string>): Promis
   return Object.fromEntries(Object.entries(JSON.parse(run.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
 }
 
+/** IAM's prefix of the services whose SDK name (as the provider logs it) is another. */
+const iamPrefixes: Record<string, string> = {
+  'application auto scaling': 'application-autoscaling',
+  'cloudwatch logs': 'logs',
+  'elastic load balancing v2': 'elasticloadbalancing',
+};
+
 /**
  * The AWS API actions (`service:Operation`, service in lower case) a Terraform run called, read from the JSON log it
  * wrote with `TF_LOG=json TF_LOG_PATH=<log>`: the provider logs every request with its service and operation.
@@ -265,7 +272,8 @@ export function apiCalls(log: string): Set<string> {
     if (!line.includes('"rpc.method"')) continue;
     const entry = JSON.parse(line) as Record<string, unknown>;
     if (typeof entry['rpc.service'] === 'string' && typeof entry['rpc.method'] === 'string') {
-      called.add(`${entry['rpc.service'].toLowerCase()}:${entry['rpc.method']}`);
+      const service = entry['rpc.service'].toLowerCase();
+      called.add(`${iamPrefixes[service] ?? service}:${entry['rpc.method']}`);
     }
   }
   return called;
