@@ -13,6 +13,13 @@ export const ec2ComputeComponent: Component = {
   ],
   data: () => ({
     /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
+    /** What the service is deployed to, in words (the service's package.json says it). */
+    runsOn: 'EC2',
+    /** terraform.yml applies only when started by hand with its `apply` input (seed 002's "Run Terraform Apply"). */
+    manualApply: false,
+    /** The event condition of terraform.yml's apply jobs, and what it means in words. */
+    applyEvent: "github.event_name == 'push'",
+    applyEventWords: 'pushes to main',
     extraCiJobs: [],
   }),
 };

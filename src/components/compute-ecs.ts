@@ -25,6 +25,8 @@ export interface EcsService {
   readonly writablePaths: readonly string[];
   /** The key padded to the longest key, for `key = value` lines aligned as `terraform fmt` aligns them. */
   readonly alignedKey: string;
+  /** Names deploy.yml gives this service's steps and variables. */
+  readonly workflow: { readonly existingStepName: string; readonly existingStepId: string; readonly digestVariable: string };
 }
 
 /** What one service is in one environment: the names Terraform creates and the scripts and roles rely on. */
@@ -54,6 +56,12 @@ export interface EcsEnvironment {
 /** Port of the static frontend's server (unprivileged: the container runs as a non-root user). */
 export const frontendPort = 8080;
 
+const workflowNames = (key: EcsServiceKey): EcsService['workflow'] => ({
+  existingStepName: `Look for the ${key} image of this commit`,
+  existingStepId: `existing-${key}`,
+  digestVariable: `${key.toUpperCase()}_DIGEST`,
+});
+
 export function ecsServices(data: Pick<TemplateData, 'name' | 'appPort' | 'options'>): EcsService[] {
   const api: EcsService = {
     key: 'api',
@@ -65,6 +73,7 @@ export function ecsServices(data: Pick<TemplateData, 'name' | 'appPort' | 'optio
     context: 'service',
     writablePaths: ['/tmp'],
     alignedKey: 'api',
+    workflow: workflowNames('api'),
   };
   const frontend: EcsService = {
     key: 'frontend',
@@ -76,6 +85,7 @@ export function ecsServices(data: Pick<TemplateData, 'name' | 'appPort' | 'optio
     context: 'frontend',
     writablePaths: [],
     alignedKey: 'frontend',
+    workflow: workflowNames('frontend'),
   };
   if (data.options.frontend === false) return [api];
   return [{ ...api, alignedKey: api.key.padEnd(frontend.key.length) }, frontend];
@@ -128,7 +138,14 @@ export const ecsComputeComponent: Component = {
     const services = ecsServices(base);
     return {
       /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
-      extraCiJobs: services.some((s) => s.key === 'frontend') ? ['frontend'] : [],
+      /** What the service is deployed to, in words (the service's package.json says it). */
+    runsOn: 'ECS Fargate',
+    /** terraform.yml applies only when started by hand with its `apply` input (seed 002's "Run Terraform Apply"). */
+    manualApply: true,
+    /** The event condition of terraform.yml's apply jobs, and what it means in words. */
+    applyEvent: "github.event_name == 'workflow_dispatch' && inputs.apply",
+    applyEventWords: 'runs started by hand on main with "Run Terraform Apply" checked',
+    extraCiJobs: services.some((s) => s.key === 'frontend') ? ['frontend'] : [],
       services,
       /** The bootstrap's repositories, one per service. */
       repositoryNames: services.map((s) => s.repository),
