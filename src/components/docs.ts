@@ -61,6 +61,8 @@ export const docsComponent: Component = {
       imageRepository: `<account id>.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`,
       /** `$ACCOUNT_ID` is set by the runbook's first command, so the commands copy and paste as they are. */
       imageRepositoryShell: `$ACCOUNT_ID.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`,
+      /** The registry every image is pushed to, with `$ACCOUNT_ID` as the runbook sets it. */
+      imageRegistryShell: `$ACCOUNT_ID.dkr.ecr.${data.region}.amazonaws.com`,
       stateBucket: `${data.stateBucketPrefix}<account id>`,
       stateBucketShell: `${data.stateBucketPrefix}$ACCOUNT_ID`,
       /** The prefix the other subject format would have, to explain the switch. */
