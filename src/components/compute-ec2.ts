@@ -1,4 +1,5 @@
 import type { Component } from './component.js';
+import { manualApplyTargets } from './terraform-apply.js';
 
 /**
  * The ec2 target's own modules: one instance with an instance profile, run through SSM (`ec2-app`), and the deploy
@@ -16,7 +17,7 @@ export const ec2ComputeComponent: Component = {
     /** What the service is deployed to, in words (the service's package.json says it). */
     runsOn: 'EC2',
     /** terraform.yml applies only when started by hand with its `apply` input (seed 002's "Run Terraform Apply"). */
-    manualApply: false,
+    manualApply: manualApplyTargets.includes('ec2'),
     /** The event condition of terraform.yml's apply jobs, and what it means in words. */
     applyEvent: "github.event_name == 'push'",
     applyEventWords: 'pushes to main',

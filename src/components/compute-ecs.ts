@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EnvironmentData, TemplateData } from '../render/template-data.js';
 import type { Component } from './component.js';
+import { manualApplyTargets } from './terraform-apply.js';
 
 /** The services an ecs repository runs: the API always, the static frontend unless `frontend: false`. */
 export type EcsServiceKey = 'api' | 'frontend';
@@ -141,7 +142,7 @@ export const ecsComputeComponent: Component = {
       /** What the service is deployed to, in words (the service's package.json says it). */
     runsOn: 'ECS Fargate',
     /** terraform.yml applies only when started by hand with its `apply` input (seed 002's "Run Terraform Apply"). */
-    manualApply: true,
+    manualApply: manualApplyTargets.includes('ecs'),
     /** The event condition of terraform.yml's apply jobs, and what it means in words. */
     applyEvent: "github.event_name == 'workflow_dispatch' && inputs.apply",
     applyEventWords: 'runs started by hand on main with "Run Terraform Apply" checked',

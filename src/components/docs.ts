@@ -1,6 +1,7 @@
 import { appliesTo, optionTable } from '../options/option-table.js';
 import type { EnvironmentData, TemplateData } from '../render/template-data.js';
 import type { Component } from './component.js';
+import { manualApplyTargets } from './terraform-apply.js';
 
 /** One line of `create-ec2-oidc-pipeline doctor`'s table, as the docs show it for this repository. */
 interface DoctorRow {
@@ -21,6 +22,9 @@ function doctorTable(data: TemplateData): string[] {
   const terraform = data.environments.flatMap((env): DoctorRow[] => [
     { workflow: 'terraform.yml', job: `plan-${env.name}`, when: 'pull_request', subject: pullRequest!, role: data.plan.roleName },
     { workflow: 'terraform.yml', job: `plan-${env.name}`, when: 'push to main', subject: main!, role: data.plan.roleName },
+    ...(manualApplyTargets.includes(data.target)
+      ? [{ workflow: 'terraform.yml', job: `plan-${env.name}`, when: 'workflow_dispatch, if: github.ref', subject: main!, role: data.plan.roleName }]
+      : []),
     { workflow: 'terraform.yml', job: `apply-${env.name}`, when: `environment ${env.name}`, subject: env.subject, role: env.infraRoleName },
   ]);
   const rows = [['WORKFLOW', 'JOB', 'WHEN', 'SUBJECT', 'ROLE', 'TRUSTED'], ...[...deploys, ...terraform].map((r) => [r.workflow, r.job, r.when, r.subject, r.role, 'yes'])];

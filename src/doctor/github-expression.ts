@@ -33,6 +33,31 @@ export function topLevelConjuncts(condition: string): string[] {
   return parts.map((part) => unwrapParentheses(part.trim())).flatMap((part) => (part === text ? [normalize(part)] : topLevelConjuncts(part)));
 }
 
+/** The operands of a top-level `||` (`a || (b && c)` → `a`, `b && c`); one element when there is none. */
+export function topLevelDisjuncts(condition: string): string[] {
+  const text = unwrapParentheses(normalize(condition));
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "'") {
+      i++;
+      while (i < text.length && !(text[i] === "'" && text[i + 1] !== "'")) i += text[i] === "'" ? 2 : 1;
+      continue;
+    }
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && text.startsWith('||', i)) {
+      parts.push(text.slice(start, i));
+      start = i + 2;
+      i++;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((part) => unwrapParentheses(part.trim()));
+}
+
 /** `(a && b)` → `a && b` when the parentheses enclose the whole text. */
 function unwrapParentheses(text: string): string {
   if (!text.startsWith('(') || !text.endsWith(')')) return text;

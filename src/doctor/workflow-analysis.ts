@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { Finding } from './finding.js';
-import { equalityWith, topLevelConjuncts } from './github-expression.js';
+import { equalityWith, topLevelConjuncts, topLevelDisjuncts } from './github-expression.js';
 
 /** The repository variable that switches the cloud jobs on (see the generated workflows' headers). */
 export const enableVariable = 'PIPELINE_ENABLED';
@@ -109,6 +109,26 @@ function refSubjects(events: Map<string, JsonObject>, refGuard: string | null): 
 const isScalar = (value: Json) => value === null || typeof value !== 'object';
 
 /**
+ * A condition that switches on the event, `(github.event_name == 'push' || (github.event_name == 'x' && …))`: every
+ * operand of its top-level `||` names its event. Answers, per event (lower case), the conditions that hold with it; null
+ * for any other condition (which then restricts nothing, as before).
+ */
+function eventSwitch(conjunct: string): Map<string, string[]> | null {
+  const disjuncts = topLevelDisjuncts(conjunct);
+  if (disjuncts.length < 2) return null;
+  const cases = new Map<string, string[]>();
+  for (const disjunct of disjuncts) {
+    const parts = topLevelConjuncts(disjunct);
+    const events = parts.map((part) => equalityWith(part, 'github.event_name')).filter((v): v is string => v !== null);
+    if (events.length !== 1) return null;
+    const event = events[0]!.toLowerCase();
+    // Two operands for one event: nothing is known beyond the event itself.
+    cases.set(event, cases.has(event) ? [] : parts);
+  }
+  return cases;
+}
+
+/**
  * Combinations of a literal matrix: `{ env: [a, b] }` → `[{ env: a }, { env: b }]`, or an `include`-only list.
  * Anything else (expressions, include/exclude mixed with keys) gives one empty combination, so `${{ matrix.* }}`
  * stays unresolved and is reported rather than guessed.
@@ -198,7 +218,14 @@ export function analyzeWorkflow(file: string, text: string): WorkflowAnalysis {
     const guarded = conjuncts.some((c) => equalityWith(c, `vars.${enableVariable}`)?.toLowerCase() === 'true');
     const refGuard = conjuncts.map((c) => equalityWith(c, 'github.ref')).find((v) => v !== null) ?? null;
     const eventGuards = conjuncts.map((c) => equalityWith(c, 'github.event_name')).filter((v): v is string => v !== null);
-    const events = new Map([...triggers].filter(([event]) => eventGuards.every((guard) => guard.toLowerCase() === event.toLowerCase())));
+    const switches = conjuncts.map(eventSwitch).filter((s): s is Map<string, string[]> => s !== null);
+    const events = new Map(
+      [...triggers].filter(([event]) => eventGuards.every((guard) => guard.toLowerCase() === event.toLowerCase()) && switches.every((s) => s.has(event.toLowerCase()))),
+    );
+    // A ref guard for one event only: `(github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main')`.
+    const refGuardOf = (event: string) =>
+      refGuard ?? switches.flatMap((s) => s.get(event.toLowerCase()) ?? []).map((c) => equalityWith(c, 'github.ref')).find((v) => v !== null) ?? null;
+    const refSubjectsOf = () => [...events].flatMap(([event, config]) => refSubjects(new Map([[event, config]]), refGuardOf(event)));
 
     const rawEnvironment = typeof job.environment === 'string' ? job.environment : isObject(job.environment) && typeof job.environment.name === 'string' ? job.environment.name : null;
     const combos = matrixCombinations(job.strategy);
@@ -214,7 +241,7 @@ export function analyzeWorkflow(file: string, text: string): WorkflowAnalysis {
       const resolvedEnvironment = environment !== null && !hasExpression(environment) ? environment : null;
       const subjects: PresentedSubject[] =
         environment === null
-          ? refSubjects(events, refGuard)
+          ? refSubjectsOf()
           : resolvedEnvironment !== null
             ? events.size > 0
               ? [{ suffix: `:environment:${resolvedEnvironment}`, exact: true, because: `environment ${resolvedEnvironment}` }]

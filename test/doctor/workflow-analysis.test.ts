@@ -36,6 +36,20 @@ describe('the OIDC subject a job presents', () => {
     expect(subjectsOf(workflow('  pull_request:\n  workflow_dispatch:\n  push:', guarded))).toEqual([[':ref:refs/heads/main', ':ref:refs/heads/main']]);
   });
 
+  it('follows an if: that switches on the event, each operand naming its own event and guard', () => {
+    // GIVEN plan jobs started by pull requests, pushes to main, and by hand from main only
+    const on = '  pull_request:\n  push:\n    branches: [main]\n  workflow_dispatch:';
+    const perEvent =
+      "    if: vars.PIPELINE_ENABLED == 'true' && (github.event_name == 'push' || (github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main') || (github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository))";
+    // THEN the manual run presents main only
+    expect(subjectsOf(workflow(on, perEvent))).toEqual([[':pull_request', ':ref:refs/heads/main', ':ref:refs/heads/main']]);
+    // AND an operand that names no event makes it no switch: the manual run may come from any branch
+    const loose = "    if: github.event_name == 'push' || (github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main') || github.event.pull_request.head.repo.full_name == github.repository";
+    expect(subjectsOf(workflow(on, loose))).toEqual([[':pull_request', ':ref:refs/heads/main', ':ref:refs/heads/<any branch> (not exact)']]);
+    // AND an event the switch does not name does not run the job
+    expect(subjectsOf(workflow(`${on}\n  schedule:\n    - cron: '0 0 * * *'`, perEvent))).toEqual([[':pull_request', ':ref:refs/heads/main', ':ref:refs/heads/main']]);
+  });
+
   it("is limited to the events the job's if: github.event_name allows", () => {
     expect(subjectsOf(workflow('  pull_request:\n  push:\n    branches: [main]', "    if: github.event_name == 'push'"))).toEqual([[':ref:refs/heads/main']]);
   });
