@@ -16,6 +16,8 @@ export const ec2ComputeComponent: Component = {
     /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
     /** What the service is deployed to, in words (the service's package.json says it). */
     runsOn: 'EC2',
+    /** ec2 has no frontend service. */
+    hasFrontend: false,
     /** terraform.yml applies only when started by hand with its `apply` input (seed 002's "Run Terraform Apply"). */
     manualApply: manualApplyTargets.includes('ec2'),
     /** The event condition of terraform.yml's apply jobs, and what it means in words. */

@@ -6,6 +6,7 @@ import type { RenderedFile } from '../../src/render/rendered-file.js';
 import { withEdit } from '../doctor/fixture-repo.js';
 import { resolveOptions } from '../../src/options/index.js';
 import { templateData } from '../../src/render/template-data.js';
+import { manualApplyTargets } from '../../src/components/terraform-apply.js';
 import { presetNames, presets, testGeneratorVersion } from '../support/presets.js';
 import { renderPreset } from '../support/render-preset.js';
 
@@ -61,6 +62,8 @@ describe.each(presetNames)('workflow policy, preset %s', (preset) => {
       ['terraform.yml', `plan-${env.name}`, data.plan.subjects[0], data.plan.roleName],
       ['terraform.yml', `plan-${env.name}`, data.plan.subjects[1], data.plan.roleName],
       ['terraform.yml', `apply-${env.name}`, env.subject, env.infraRoleName],
+      // a manual "Run Terraform Apply" plans again, from main only
+      ...(manualApplyTargets.includes(data.target) ? [['terraform.yml', `plan-${env.name}`, data.plan.subjects[1], data.plan.roleName]] : []),
     ]);
     // WHEN
     const rows = checkRepository(files).rows.filter((row) => row.role !== null);
@@ -77,6 +80,17 @@ describe.each(presetNames)('workflow policy, preset %s', (preset) => {
       expect(role.subjects, role.name).not.toBeNull();
       for (const subject of role.subjects!) expect(subject, role.name).not.toMatch(/:pull_request$/);
     }
+  });
+});
+
+describe('broken variants are caught (preset ecs)', () => {
+  const files = asFiles(renderPreset('ecs'));
+  const findings = (broken: Map<string, string>) => checkRepository(broken).findings.map((f) => `${f.file}${f.job ? ` ${f.job}` : ''}: ${f.message}`);
+
+  it('a manual run whose plan job is not pinned to main presents any branch, which the plan role does not trust', () => {
+    expect(findings(files)).toEqual([]);
+    const broken = withEdit(files, '.github/workflows/terraform.yml', (t) => t.replace("(github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main')", "github.event_name == 'workflow_dispatch'"));
+    expect(findings(broken)).toEqual([expect.stringMatching(/terraform.yml plan-production: can run on workflow_dispatch from any branch/)]);
   });
 });
 

@@ -4,7 +4,8 @@ import { actionlintRelease, actionPins, isCurrentRuntime, type ActionPin } from 
 import { scriptsComponent } from '../../src/components/scripts.js';
 import { resolveOptions } from '../../src/options/index.js';
 import { templateData } from '../../src/render/template-data.js';
-import { presetNames, presets, testGeneratorVersion, type PresetName } from '../support/presets.js';
+import { ecsScriptsComponent } from '../../src/components/scripts-ecs.js';
+import { presetNames, presetNamesFor, presets, testGeneratorVersion, type PresetName } from '../support/presets.js';
 import { renderPreset } from '../support/render-preset.js';
 
 type Step = { uses?: string; run?: string; with?: Record<string, any>; if?: string; id?: string; env?: Record<string, string> };
@@ -125,6 +126,66 @@ describe.each(presetNames)('preset %s', (preset) => {
     expect(runs(ci.jobs.scripts!)).toContain('shellcheck -s sh');
   });
 
+  it('terraform.yml: plans each root with the read-only role; on main applies exactly the saved plan, in its environment', () => {
+    const tf = workflow('terraform.yml');
+    const manual = data.target === 'ecs';
+    // ecs applies by hand (seed 002's "Run Terraform Apply"), behind each environment's approval
+    expect(Object.keys(tf.on).sort()).toEqual(manual ? ['pull_request', 'push', 'workflow_dispatch'] : ['pull_request', 'push']);
+    if (manual) expect(tf.on.workflow_dispatch.inputs.apply).toMatchObject({ type: 'boolean', default: false });
+    expect(tf.on.pull_request.paths).toContain('terraform/**');
+    expect(tf.env?.STATE_BUCKET).toBe(`${data.stateBucketPrefix}\${{ vars.AWS_ACCOUNT_ID }}`);
+    for (const env of data.environments) {
+      const plan = tf.jobs[`plan-${env.name}`]!;
+      expect(plan.environment).toBeUndefined();
+      expect(usesOf(plan, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${data.plan.roleName}`);
+      expect(runs(plan)).toContain('terraform init -input=false -backend-config="bucket=$STATE_BUCKET"');
+      expect(runs(plan)).toContain('terraform plan -input=false -lock=false -detailed-exitcode -out=tfplan');
+      expect(runs(plan)).toContain('$GITHUB_STEP_SUMMARY');
+      expect(usesOf(plan, 'actions/upload-artifact')[0]?.with).toMatchObject({ name: `tfplan-${env.name}`, 'include-hidden-files': true, 'if-no-files-found': 'error' });
+
+      const apply = tf.jobs[`apply-${env.name}`]!;
+      expect(apply.environment).toBe(env.name);
+      expect(apply.needs).toEqual(env.previous ? [`plan-${env.name}`, `apply-${env.previous}`] : `plan-${env.name}`);
+      expect(apply.if).toContain(manual ? "github.event_name == 'workflow_dispatch' && inputs.apply && github.ref == 'refs/heads/main'" : "github.event_name == 'push' && github.ref == 'refs/heads/main'");
+      expect(usesOf(plan, 'actions/upload-artifact')[0]?.if).toBe(`${manual ? "github.event_name == 'workflow_dispatch' && inputs.apply" : "github.event_name == 'push'"} && steps.plan.outputs.changes == 'true'`);
+      expect(usesOf(apply, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${env.infraRoleName}`);
+      expect(usesOf(apply, 'actions/download-artifact')[0]?.with).toEqual({ name: `tfplan-${env.name}`, path: `terraform/environments/${env.name}` });
+      expect(runs(apply)).toContain('terraform init -input=false -lockfile=readonly');
+      expect(runs(apply)).toContain('terraform apply -input=false tfplan');
+    }
+  });
+
+  it('each workflow header says how it is switched on and which role each job assumes with which subject', () => {
+    for (const name of ['deploy.yml', 'terraform.yml']) {
+      const text = files.get(`.github/workflows/${name}`)!.content;
+      const header = text.slice(0, text.indexOf('\nname:'));
+      expect(header, name).toContain(`${data.pipelineEnabledVariable} is 'true'`);
+      for (const env of data.environments) {
+        expect(header, name).toContain(name === 'deploy.yml' ? env.deployRoleName : env.infraRoleName);
+        expect(header, name).toContain(env.subject);
+      }
+    }
+    expect(files.get('.github/workflows/terraform.yml')!.content).toContain(`They assume ${data.plan.roleName}`);
+  });
+
+  it('dependabot.yml: actions, npm (service and root), docker, and the Terraform roots', () => {
+    const dependabot = parseYaml(files.get('.github/dependabot.yml')!.content) as { version: number; updates: { 'package-ecosystem': string; directory?: string; directories?: string[] }[] };
+    expect(dependabot.version).toBe(2);
+    expect(dependabot.updates.map((u) => [u['package-ecosystem'], u.directory ?? u.directories])).toEqual([
+      ['github-actions', '/'],
+      ['npm', '/service'],
+      ['npm', '/'],
+      ['docker', '/service'],
+      ...(data.target === 'ecs' && data.options.frontend !== false ? [['docker', '/frontend']] : []),
+      ['terraform', ['/terraform/bootstrap', ...data.environments.map((e) => `/terraform/environments/${e.name}`)]],
+    ]);
+    for (const update of dependabot.updates) expect(update).toHaveProperty('schedule.interval', 'weekly');
+  });
+});
+
+describe.each(presetNamesFor('ec2'))('ec2 preset %s', (preset) => {
+  const { workflow, data } = rendered(preset);
+
   it('deploy.yml: the first environment builds once and deploys by digest; each later one promotes the same digest', () => {
     const deploy = workflow('deploy.yml');
     expect(deploy.on.push.branches).toEqual(['main']);
@@ -166,55 +227,45 @@ describe.each(presetNames)('preset %s', (preset) => {
     const { imagePattern } = scriptsComponent.data!(data) as { imagePattern: string };
     expect(image).toMatch(new RegExp(imagePattern));
   });
+});
 
-  it('terraform.yml: plans each root with the read-only role; on main applies exactly the saved plan, in its environment', () => {
-    const tf = workflow('terraform.yml');
-    expect(Object.keys(tf.on).sort()).toEqual(['pull_request', 'push']);
-    expect(tf.on.pull_request.paths).toContain('terraform/**');
-    expect(tf.env?.STATE_BUCKET).toBe(`${data.stateBucketPrefix}\${{ vars.AWS_ACCOUNT_ID }}`);
+describe.each(presetNamesFor('ecs'))('ecs preset %s', (preset) => {
+  const { workflow, data } = rendered(preset);
+  const services = (ecsScriptsComponent.data!(data) as { services: { key: string; repository: string; context: string; imagePattern: string }[] }).services;
+
+  it('deploy.yml: the first environment builds each service once and deploys the digests; each later one promotes them', () => {
+    const deploy = workflow('deploy.yml');
+    expect(deploy.on.push.paths).toEqual(expect.arrayContaining(['service/**', 'scripts/**', ...(services.length > 1 ? ['frontend/**'] : [])]));
+    expect(deploy.env?.IMAGE_REGISTRY).toBe(`\${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${data.region}.amazonaws.com`);
+    expect(Object.keys(deploy.jobs)).toEqual(['test', ...data.environments.map((e) => `deploy-${e.name}`)]);
     for (const env of data.environments) {
-      const plan = tf.jobs[`plan-${env.name}`]!;
-      expect(plan.environment).toBeUndefined();
-      expect(usesOf(plan, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${data.plan.roleName}`);
-      expect(runs(plan)).toContain('terraform init -input=false -backend-config="bucket=$STATE_BUCKET"');
-      expect(runs(plan)).toContain('terraform plan -input=false -lock=false -detailed-exitcode -out=tfplan');
-      expect(runs(plan)).toContain('$GITHUB_STEP_SUMMARY');
-      expect(usesOf(plan, 'actions/upload-artifact')[0]?.with).toMatchObject({ name: `tfplan-${env.name}`, 'include-hidden-files': true, 'if-no-files-found': 'error' });
-
-      const apply = tf.jobs[`apply-${env.name}`]!;
-      expect(apply.environment).toBe(env.name);
-      expect(apply.needs).toEqual(env.previous ? [`plan-${env.name}`, `apply-${env.previous}`] : `plan-${env.name}`);
-      expect(apply.if).toContain("github.event_name == 'push' && github.ref == 'refs/heads/main'");
-      expect(usesOf(apply, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${env.infraRoleName}`);
-      expect(usesOf(apply, 'actions/download-artifact')[0]?.with).toEqual({ name: `tfplan-${env.name}`, path: `terraform/environments/${env.name}` });
-      expect(runs(apply)).toContain('terraform init -input=false -lockfile=readonly');
-      expect(runs(apply)).toContain('terraform apply -input=false tfplan');
-    }
-  });
-
-  it('each workflow header says how it is switched on and which role each job assumes with which subject', () => {
-    for (const name of ['deploy.yml', 'terraform.yml']) {
-      const text = files.get(`.github/workflows/${name}`)!.content;
-      const header = text.slice(0, text.indexOf('\nname:'));
-      expect(header, name).toContain(`${data.pipelineEnabledVariable} is 'true'`);
-      for (const env of data.environments) {
-        expect(header, name).toContain(name === 'deploy.yml' ? env.deployRoleName : env.infraRoleName);
-        expect(header, name).toContain(env.subject);
+      const job = deploy.jobs[`deploy-${env.name}`]!;
+      expect(job.environment).toBe(env.name);
+      expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+      expect(usesOf(job, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${env.deployRoleName}`);
+      expect(job.outputs).toEqual({ images: '${{ steps.images.outputs.images }}' });
+      expect(runs(job)).toContain(`sh scripts/deploy.sh --environment ${env.name} "$@"`);
+      const builds = usesOf(job, 'docker/build-push-action');
+      if (env.isFirst) {
+        expect(job['runs-on']).toBe(data.architecture === 'arm64' ? 'ubuntu-24.04-arm' : 'ubuntu-24.04');
+        // one build per service, pushed under the commit SHA only: never latest
+        expect(builds.map((b) => b.with)).toEqual(
+          services.map((s) => expect.objectContaining({ context: s.context, platforms: data.dockerPlatform, tags: `\${{ env.IMAGE_REGISTRY }}/${s.repository}:\${{ github.sha }}`, push: true, provenance: false })),
+        );
+      } else {
+        expect(builds).toEqual([]);
+        expect(job.steps.find((s) => s.id === 'images')?.env?.IMAGES).toBe(`\${{ needs.deploy-${env.previous}.outputs.images }}`);
       }
     }
-    expect(files.get('.github/workflows/terraform.yml')!.content).toContain(`They assume ${data.plan.roleName}`);
+    expect(JSON.stringify(deploy)).not.toContain(':latest');
   });
 
-  it('dependabot.yml: actions, npm (service and root), docker, and the Terraform roots', () => {
-    const dependabot = parseYaml(files.get('.github/dependabot.yml')!.content) as { version: number; updates: { 'package-ecosystem': string; directory?: string; directories?: string[] }[] };
-    expect(dependabot.version).toBe(2);
-    expect(dependabot.updates.map((u) => [u['package-ecosystem'], u.directory ?? u.directories])).toEqual([
-      ['github-actions', '/'],
-      ['npm', '/service'],
-      ['npm', '/'],
-      ['docker', '/service'],
-      ['terraform', ['/terraform/bootstrap', ...data.environments.map((e) => `/terraform/environments/${e.name}`)]],
-    ]);
-    for (const update of dependabot.updates) expect(update).toHaveProperty('schedule.interval', 'weekly');
+  it("deploy.yml passes scripts/deploy.sh image references the script's own check accepts", () => {
+    // GIVEN the pairs the build step writes, for some account and digest
+    const step = workflow('deploy.yml').jobs[`deploy-${data.environments[0]!.name}`]!.steps.find((s) => s.id === 'images')!;
+    const pairs = [...step.run!.matchAll(/images="\$images (\w+)=\$IMAGE_REGISTRY\/([\w.-]+)@\$\w+"/g)].map((m) => [m[1]!, `123456789012.dkr.ecr.${data.region}.amazonaws.com/${m[2]!}@sha256:${'a'.repeat(64)}`] as const);
+    // THEN each names a service and matches the pattern scripts/deploy.sh validates its image with
+    expect(pairs.map(([key]) => key)).toEqual(services.map((s) => s.key));
+    for (const [key, image] of pairs) expect(image).toMatch(new RegExp(services.find((s) => s.key === key)!.imagePattern));
   });
 });
