@@ -66,6 +66,8 @@ export interface PermissionRequest {
   readonly action: string;
   readonly resource: string;
   readonly context?: Record<string, string | string[]>;
+  /** The resource's own policy, where AWS requires one (a KMS key's key policy). */
+  readonly resourcePolicy?: PolicyDocument;
 }
 
 /**
@@ -86,6 +88,7 @@ export async function permissionAllows(
         contextVariables: request.context ?? {},
       },
       identityPolicies: policies.map(({ name, policy }) => ({ name, policy })),
+      ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     },
