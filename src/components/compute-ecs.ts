@@ -6,9 +6,6 @@ import { manualApplyTargets } from './terraform-apply.js';
 /** The services an ecs repository runs: the API always, the static frontend unless `frontend: false`. */
 export type EcsServiceKey = 'api' | 'frontend';
 
-/** Longest load balancer name the alb module can suffix with `-frontend` and stay within AWS's 32 characters. */
-const loadBalancerNameLength = 23;
-
 /** What one service is, whatever the environment. */
 export interface EcsService {
   readonly key: EcsServiceKey;
@@ -34,6 +31,8 @@ export interface EcsService {
 export interface EcsEnvironmentService extends EcsService {
   /** ECS service name, within the environment's cluster. */
   readonly serviceName: EcsServiceKey;
+  /** Its target group, as the alb module names it. */
+  readonly targetGroupName: string;
   /** Task definition family (families are per account, so the environment is part of it). */
   readonly family: string;
   readonly logGroup: string;
@@ -46,6 +45,7 @@ export interface EcsEnvironmentService extends EcsService {
 export interface EcsEnvironment {
   readonly name: string;
   readonly clusterName: string;
+  /** The load balancer, as the alb module names it (from the cluster's name). */
   readonly loadBalancerName: string;
   /** KMS key of the environment (logs and secrets), as an alias without `alias/`. */
   readonly kmsAlias: string;
@@ -93,15 +93,12 @@ export function ecsServices(data: Pick<TemplateData, 'name' | 'appPort' | 'optio
 }
 
 /**
- * `<name>-<env>` when it fits the alb module's names (its target groups append `-<service>`, and AWS allows 32
- * characters), else its first 16 characters and 6 hex of its SHA-256: still unique per name and environment, and the
- * same on every render.
+ * A name as the alb module shortens it for AWS's 32 characters: kept when it fits, else its first 25 characters, a
+ * hyphen and 6 hex of its SHA-1 (the module's `substr(name, 0, 25)-substr(sha1(name), 0, 6)`, written here again so the
+ * infra role can be scoped to the names the module will use).
  */
-export function loadBalancerName(name: string, environment: string): string {
-  const full = `${name}-${environment}`;
-  if (full.length <= loadBalancerNameLength) return full;
-  const hash = createHash('sha256').update(full).digest('hex').slice(0, 6);
-  return `${full.slice(0, loadBalancerNameLength - 7).replace(/-+$/, '')}-${hash}`;
+export function albShortName(name: string): string {
+  return name.length <= 32 ? name : `${name.slice(0, 25)}-${createHash('sha1').update(name).digest('hex').slice(0, 6)}`;
 }
 
 export function ecsEnvironment(data: Pick<TemplateData, 'name' | 'appPort' | 'options'>, env: Pick<EnvironmentData, 'name' | 'isLast'>): EcsEnvironment {
@@ -109,12 +106,13 @@ export function ecsEnvironment(data: Pick<TemplateData, 'name' | 'appPort' | 'op
   return {
     name: env.name,
     clusterName: prefix,
-    loadBalancerName: loadBalancerName(data.name, env.name),
+    loadBalancerName: albShortName(prefix),
     kmsAlias: prefix,
     isProduction: env.isLast,
     services: ecsServices(data).map((service) => ({
       ...service,
       serviceName: service.key,
+      targetGroupName: albShortName(`${prefix}-${service.key}`),
       family: `${prefix}-${service.key}`,
       logGroup: `/ecs/${prefix}/${service.key}`,
       secretsPath: `/${data.name}/${env.name}/${service.key}`,

@@ -147,7 +147,7 @@ describe('Terraform apply of the ecs target against a local AWS (moto)', () => {
           expect(attributes['deletion_protection.enabled']).toBe(String(ecs.isProduction));
           const groups = (await aws<{ TargetGroups: { TargetGroupName: string; TargetType: string; HealthCheckPath: string; Port: number }[] }>(moto.env, ['elbv2', 'describe-target-groups', '--load-balancer-arn', lb.LoadBalancerArn])).TargetGroups;
           expect(groups.map((g) => [g.TargetGroupName, g.TargetType, g.HealthCheckPath, g.Port]).sort()).toEqual(
-            ecs.services.map((s) => [`${ecs.loadBalancerName}-${s.key}`, 'ip', s.healthCheckPath, s.port]).sort(),
+            ecs.services.map((s) => [s.targetGroupName, 'ip', s.healthCheckPath, s.port]).sort(),
           );
           const listeners = (await aws<{ Listeners: { ListenerArn: string; Port: number }[] }>(moto.env, ['elbv2', 'describe-listeners', '--load-balancer-arn', lb.LoadBalancerArn])).Listeners;
           expect(listeners.map((l) => l.Port)).toEqual([80]);
