@@ -22,6 +22,8 @@ export const ec2ComputeComponent: Component = {
     manualApply: manualApplyTargets.includes('ec2'),
     /** The event condition of terraform.yml's apply jobs, and what it means in words. */
     applyEvent: "github.event_name == 'push'",
+    /** The same, shortest, for a list of the workflows' conditions. */
+    applyEventShort: 'pushes',
     applyEventWords: 'pushes to main',
     extraCiJobs: [],
   }),

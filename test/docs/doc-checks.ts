@@ -167,8 +167,21 @@ export const pitfalls: readonly { readonly fact: string; readonly texts: readonl
   { fact: '8. pin actions by full commit SHA', texts: ['must be pinned to a full-length commit SHA', 'tj-actions/changed-files'] },
 ];
 
-export function pitfallProblems(troubleshooting: string): string[] {
-  return pitfalls.flatMap(({ fact, texts }) =>
+/**
+ * For the ecs target: the pitfalls of DESIGN.md §4 that hold for any pipeline (OIDC subjects, missing environments,
+ * id-token, pinned actions), and the errors seeds 002 and 003 met, each with what causes it in this setup.
+ */
+export const ecsPitfalls: typeof pitfalls = [
+  ...pitfalls.filter(({ fact }) => /^[1238]\./.test(fact)),
+  { fact: 'seed 002: AccessDeniedException on UpdateService', texts: ['`AccessDeniedException` when updating ECS services', 'ecs:UpdateService', 'AmazonECS_FullAccess'] },
+  { fact: 'seed 002: iam:PassRole missing', texts: ['`iam:PassRole` missing', 'ecs-tasks.amazonaws.com'] },
+  { fact: 'seed 003: the deploy action reported success after a circuit-breaker rollback', texts: ['ECS deployment circuit breaker: tasks failed to start.', '#191', 'v2.6.2', 'COMPLETED'] },
+  { fact: 'seeds 002/003: tags such as latest, and a thumbprint on the OIDC provider', texts: ['`latest`', 'thumbprint'] },
+  { fact: 'ECS task start failures', texts: ['CannotPullContainerError', 'ResourceInitializationError', 'awaiting-first-deploy'] },
+];
+
+export function pitfallProblems(troubleshooting: string, list: typeof pitfalls = pitfalls): string[] {
+  return list.flatMap(({ fact, texts }) =>
     texts.filter((t) => (typeof t === 'string' ? !troubleshooting.includes(t) : !t.test(troubleshooting))).map((t) => `troubleshooting lacks ${String(t)} (pitfall ${fact})`),
   );
 }
@@ -194,8 +207,19 @@ export const quotedMessages: readonly { readonly text: string; readonly doc: str
   { doc: 'docs/security-model.md', source: 'terraform/modules/ec2-app/main.tf', text: 'http_tokens = "required"' },
 ];
 
-export function quotedMessageProblems(files: Files): string[] {
-  return quotedMessages.flatMap(({ text, doc, source }) => {
+/** The ecs scripts' messages its docs quote. */
+export const ecsQuotedMessages: typeof quotedMessages = [
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'still rolling out at the deadline' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'ECS went back to' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: '--image must be SERVICE=IMAGE' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'image must be its repository by digest' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/rollback.sh', text: 'runs another image by digest; nothing to roll back to (try --commit)' },
+  { doc: 'docs/troubleshooting.md', source: 'terraform/environments/production/main.tf', text: 'awaiting-first-deploy' },
+  { doc: 'docs/security-model.md', source: 'terraform/modules/ecs-service/main.tf', text: 'readonlyRootFilesystem = true' },
+];
+
+export function quotedMessageProblems(files: Files, list: typeof quotedMessages = quotedMessages): string[] {
+  return list.flatMap(({ text, doc, source }) => {
     const problems: string[] = [];
     if (!(files.get(doc) ?? '').includes(text)) problems.push(`${doc} does not quote "${text}"`);
     // Terraform aligns `=` signs: compare the source with runs of spaces squeezed.
