@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { presetNamesFor } from '../support/presets.js';
 import { renderPreset, tempDir, writeFiles } from '../support/render-preset.js';
+import { terraformRevision as revisionOf } from '../support/ecs-fixture.js';
 import { callRecorders, runScript } from '../support/script-runner.js';
 import { requireTool } from '../support/tools.js';
 
@@ -35,39 +36,7 @@ function aws(...args: string[]): string {
 }
 const awsJson = <T>(...args: string[]) => JSON.parse(aws(...args, '--output', 'json')) as T;
 
-/** The task definition as Terraform's ecs-service module registers it (the fields the scripts must carry over). */
-function terraformRevision(service: Service, overrides: Record<string, unknown> = {}): string {
-  const port = service === 'api' ? 8000 : 8080;
-  return JSON.stringify({
-    family: `${cluster}-${service}`,
-    taskRoleArn: `arn:aws:iam::${account}:role/${cluster}-${service}-task`,
-    executionRoleArn: `arn:aws:iam::${account}:role/${cluster}-${service}-exec`,
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
-    volumes: service === 'api' ? [{ name: 'writable-tmp' }] : [],
-    containerDefinitions: [
-      {
-        name: service,
-        image: `${registry}/${app}-${service}:awaiting-first-deploy`,
-        essential: true,
-        user: '1000:1000',
-        readonlyRootFilesystem: true,
-        privileged: false,
-        linuxParameters: { initProcessEnabled: true, capabilities: { drop: ['ALL'] } },
-        portMappings: [{ containerPort: port, hostPort: port, protocol: 'tcp' }],
-        mountPoints: service === 'api' ? [{ sourceVolume: 'writable-tmp', containerPath: '/tmp', readOnly: false }] : [],
-        environment: service === 'api' ? [{ name: 'BASE_PATH', value: '/api' }] : [],
-        secrets: service === 'api' ? [{ name: 'DATABASE_URL', valueFrom: `arn:aws:ssm:${region}:${account}:parameter/${app}/${environment}/api/DATABASE_URL` }] : [],
-        healthCheck: { command: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${port}/ || exit 1`], interval: 10, timeout: 3, retries: 3, startPeriod: 10 },
-        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': `/ecs/${cluster}/${service}`, 'awslogs-region': region, 'awslogs-stream-prefix': service } },
-      },
-    ],
-    ...overrides,
-  });
-}
+const terraformRevision = (service: Service, overrides: Record<string, unknown> = {}) => revisionOf({ app, environment, region, account, service }, overrides);
 
 function register(json: string): string {
   const file = join(tempDir('td-'), 'td.json');
