@@ -9,7 +9,7 @@ import { isWorkflowPath } from '../../src/doctor/repository-files.js';
 import { readTrust } from '../../src/doctor/trust-reader.js';
 import { resolveOptions } from '../../src/options/index.js';
 import { templateData } from '../../src/render/template-data.js';
-import { presetNames, presets, testGeneratorVersion, type PresetName } from '../support/presets.js';
+import { presetNames, presetNamesFor, presets, testGeneratorVersion, type PresetName } from '../support/presets.js';
 import { renderPreset, writeFiles, tempDir } from '../support/render-preset.js';
 import {
   docPaths,
@@ -149,15 +149,6 @@ describe.each(presetNames)('generated docs, preset %s', (preset) => {
     expect(subjectProblems(doc('docs/security-model.md'), roles)).toEqual([]);
   });
 
-  it.runIf(data.target === 'ec2')("names each instance role as the ec2-app module does", () => {
-    // GIVEN the module's naming of the role and profile
-    const module = files.get('terraform/modules/ec2-app/main.tf')!;
-    expect(module).toContain('name   = "${var.name}-${var.environment}"');
-    expect(module).toMatch(/resource "aws_iam_role" "this" \{\s*name\s*=\s*"\$\{local\.name\}-instance"/);
-    // THEN the security model has a section per instance role with that name
-    for (const env of data.environments) expect(section(doc('docs/security-model.md'), `\`${data.name}-${env.name}-instance\``), env.name).toBeDefined();
-  });
-
   it('runs the scripts only with flags their --help lists', () => {
     // GIVEN each script's real usage text
     for (const script of scripts) expect(help.get(script), script).toMatch(/^Usage: /);
@@ -222,6 +213,20 @@ describe.each(presetNames)('generated docs, preset %s', (preset) => {
     expect(securityModel).toContain(`\`${data.github.subjectPrefix}:…\``);
     expect(securityModel).toContain(`gh api repos/${data.github.fullName}/actions/oidc/customization/sub`);
     expect(securityModel).toContain(data.github.immutableSubjects ? 'To switch back to subjects by name' : 'To switch to immutable subjects');
+  });
+});
+
+describe.each(presetNamesFor('ec2'))('generated docs of the ec2 preset %s', (preset) => {
+  const { files, data } = load(preset);
+  const doc = (path: string) => files.get(path)!;
+
+  it('names each instance role as the ec2-app module does', () => {
+    // GIVEN the module's naming of the role and profile
+    const module = files.get('terraform/modules/ec2-app/main.tf')!;
+    expect(module).toContain('name   = "${var.name}-${var.environment}"');
+    expect(module).toMatch(/resource "aws_iam_role" "this" \{\s*name\s*=\s*"\$\{local\.name\}-instance"/);
+    // THEN the security model has a section per instance role with that name
+    for (const env of data.environments) expect(section(doc('docs/security-model.md'), `\`${data.name}-${env.name}-instance\``), env.name).toBeDefined();
   });
 });
 
