@@ -1,3 +1,27 @@
+/** `text` cut at each `operator` (`&&` or `||`) outside parentheses and single-quoted strings ('' escapes a quote). */
+function splitTopLevel(text: string, operator: '&&' | '||'): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "'") {
+      i++;
+      while (i < text.length && !(text[i] === "'" && text[i + 1] !== "'")) i += text[i] === "'" ? 2 : 1;
+      continue;
+    }
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && text.startsWith(operator, i)) {
+      parts.push(text.slice(start, i));
+      start = i + 2;
+      i++;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
 /**
  * Just enough of GitHub's expression language to read a job's `if:`: the conditions joined by a top-level `&&`.
  * A condition only restricts the job when it is such a conjunct; anything under `||` or `!` restricts nothing.
@@ -6,56 +30,15 @@ export function topLevelConjuncts(condition: string): string[] {
   let text = condition.trim();
   const wrapped = /^\$\{\{([\s\S]*)\}\}$/.exec(text);
   if (wrapped) text = wrapped[1]!.trim();
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  let hasOr = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === "'") {
-      // Strings are single-quoted; '' is an escaped quote.
-      i++;
-      while (i < text.length && !(text[i] === "'" && text[i + 1] !== "'")) i += text[i] === "'" ? 2 : 1;
-      continue;
-    }
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (depth === 0 && text.startsWith('&&', i)) {
-      parts.push(text.slice(start, i));
-      start = i + 2;
-      i++;
-    } else if (depth === 0 && text.startsWith('||', i)) {
-      hasOr = true;
-    }
-  }
-  parts.push(text.slice(start));
-  if (hasOr) return [normalize(text)];
-  return parts.map((part) => unwrapParentheses(part.trim())).flatMap((part) => (part === text ? [normalize(part)] : topLevelConjuncts(part)));
+  if (splitTopLevel(text, '||').length > 1) return [normalize(text)];
+  return splitTopLevel(text, '&&')
+    .map((part) => unwrapParentheses(part.trim()))
+    .flatMap((part) => (part === text ? [normalize(part)] : topLevelConjuncts(part)));
 }
 
 /** The operands of a top-level `||` (`a || (b && c)` → `a`, `b && c`); one element when there is none. */
 export function topLevelDisjuncts(condition: string): string[] {
-  const text = unwrapParentheses(normalize(condition));
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === "'") {
-      i++;
-      while (i < text.length && !(text[i] === "'" && text[i + 1] !== "'")) i += text[i] === "'" ? 2 : 1;
-      continue;
-    }
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (depth === 0 && text.startsWith('||', i)) {
-      parts.push(text.slice(start, i));
-      start = i + 2;
-      i++;
-    }
-  }
-  parts.push(text.slice(start));
-  return parts.map((part) => unwrapParentheses(part.trim()));
+  return splitTopLevel(unwrapParentheses(normalize(condition)), '||').map((part) => unwrapParentheses(part.trim()));
 }
 
 /** `(a && b)` → `a && b` when the parentheses enclose the whole text. */
