@@ -97,7 +97,7 @@ describe('interactive questions (derived from the option table)', () => {
     expect(menu.name).toBe('target');
     expect(menu.type).toBe('select');
     expect(menu.choices!.map((c) => c.value)).toEqual([...targets]);
-    for (const target of targets) expect(menu.choices!.find((c) => c.value === target)!.name).toMatch(new RegExp(`^${target} +${targetDescriptions[target]}$`));
+    for (const target of targets) expect(menu.choices!.find((c) => c.value === target)!.name).toMatch(new RegExp(`^${target} +${escapeRegExp(targetDescriptions[target])}$`));
   });
 
   it.each(targets)('asks, for %s, exactly the rows with a prompt that apply to it', (target) => {
@@ -296,3 +296,7 @@ describe('interactive runs with --create-github-repo', () => {
     expect(existsSync(join(cwd, 'declined'))).toBe(false);
   });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
