@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { reviewerProblem, type GithubArgs } from '../github/github-args.js';
-import { asInvalid, describeFlagProblem, optionTable, validateAwsAccountId, validateGithubOwner, type AnyOptionDefinition, type Invalid, type PipelineOptions } from '../options/index.js';
+import { asInvalid, describeFlagProblem, optionTable, parseMapText, validateAwsAccountId, validateGithubOwner, type AnyOptionDefinition, type Invalid, type PipelineOptions } from '../options/index.js';
 
 type RawOptions = Partial<Record<keyof PipelineOptions, unknown>>;
 
@@ -113,10 +113,17 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   };
 }
 
-/** A flag's text as the option's kind: a list split on commas, a whole number as a number (anything else stays text). */
+/**
+ * A flag's text as the option's kind: a list split on commas, `a=1,b=2` as a map, a whole number as a number (anything
+ * else stays text, which the option's check then refuses with what is wrong).
+ */
 export function flagValue(row: AnyOptionDefinition, value: string | boolean): unknown {
   if (typeof value === 'boolean') return value;
   if (row.kind === 'list') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (row.kind === 'map') {
+    const parsed = parseMapText(value);
+    return 'problem' in parsed ? value : parsed;
+  }
   if (row.kind === 'number' && /^\s*\d{1,9}\s*$/.test(value)) return Number(value);
   return value.trim();
 }

@@ -53,8 +53,14 @@ export const docsComponent: Component = {
   data: (data) => {
     const environments = data.environments.map((env) => environmentDocs(data, env));
     return {
-      /** Every option of `.projenrc.ts` for this target, from the option table, so docs/upgrading.md cannot drift from it. */
-      options: optionTable.filter((row) => appliesTo(row, data.target)).map((row) => ({ key: row.key, flag: 'flag' in row ? `\`--${row.flag}\`` : '—', description: row.description })),
+      /**
+       * Every option of `.projenrc.ts` for this target, from the option table, so docs/upgrading.md cannot drift from
+       * it. `accounts` is listed where it is used: a single-account scaffold renders byte for byte what it rendered
+       * before the option existed (--help and the package README name it for everyone).
+       */
+      options: optionTable
+        .filter((row) => appliesTo(row, data.target) && (row.key !== 'accounts' || data.accounts.enabled))
+        .map((row) => ({ key: row.key, flag: 'flag' in row ? `\`--${row.flag}\`` : '—', description: row.description })),
       environments,
       /** Destroy goes against promotion order: the last environment first. */
       environmentsInDestroyOrder: [...environments].reverse(),

@@ -4,6 +4,7 @@ import {
   describeForPrompt,
   menuLimit,
   optionTable,
+  parseMapText,
   type AnyOptionDefinition,
   type DefaultContext,
   type PipelineOptions,
@@ -40,6 +41,10 @@ const splitList = (value: string) =>
 function answerValue(row: AnyOptionDefinition, answer: string | boolean): unknown {
   if (typeof answer === 'boolean') return answer;
   if (row.kind === 'list') return splitList(answer);
+  if (row.kind === 'map') {
+    const parsed = parseMapText(answer);
+    return 'problem' in parsed ? answer : parsed;
+  }
   if (row.kind === 'number' && /^\s*\d{1,9}\s*$/.test(answer)) return Number(answer);
   return answer.trim();
 }
@@ -47,7 +52,10 @@ function answerValue(row: AnyOptionDefinition, answer: string | boolean): unknow
 /** A value as a prompt offers it: a list comma-separated, a switch as itself, anything else as text. */
 function asAnswer(value: unknown): string | boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;
-  return Array.isArray(value) ? value.join(',') : String(value);
+  if (Array.isArray(value)) return value.join(',');
+  // A map as it is typed: name=value pairs, comma-separated.
+  if (typeof value === 'object' && value !== null) return Object.entries(value).map(([k, v]) => `${k}=${String(v)}`).join(',');
+  return String(value);
 }
 
 const isMenu = (row: AnyOptionDefinition) => row.kind === 'string' && row.choices !== undefined && row.choices.length <= menuLimit;

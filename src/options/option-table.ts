@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { awsRegions } from './aws-regions.js';
-import { architectures, targetDescriptions, targets, type PipelineOptions, type Target } from './pipeline-options.js';
+import { architectures, targetDescriptions, targets, type PipelineOptions, type ResolvedOptions, type Target } from './pipeline-options.js';
 import * as v from './validators.js';
 
 /** What defaults may depend on: the target directory and the git remote the CLI ran in. */
@@ -9,8 +9,12 @@ export interface DefaultContext {
   readonly gitRemote?: { readonly owner: string; readonly repo: string };
 }
 
-/** `number` is a whole number; `boolean` is a switch (`--flag` / `--no-flag` on the command line). */
-export type OptionKind = 'string' | 'number' | 'boolean' | 'list' | 'object';
+/**
+ * `number` is a whole number; `boolean` is a switch (`--flag` / `--no-flag` on the command line); `list` is
+ * comma-separated on the command line; `map` is `key=value` pairs (`a=1,b=2` on the command line, an object in
+ * `.projenrc.ts`); `object` is set in `.projenrc.ts` only.
+ */
+export type OptionKind = 'string' | 'number' | 'boolean' | 'list' | 'map' | 'object';
 
 export interface OptionDefinition<K extends keyof PipelineOptions = keyof PipelineOptions> {
   readonly key: K;
@@ -49,6 +53,11 @@ export interface OptionDefinition<K extends keyof PipelineOptions = keyof Pipeli
   /** @internal Not in the published types: zod is inlined into dist/, so consumers have no zod to resolve it with. */
   readonly schema: z.ZodType<NonNullable<PipelineOptions[K]>>;
   readonly validate: v.Validator<NonNullable<PipelineOptions[K]>>;
+  /**
+   * Checks the value against options of rows above it in the table, once they are valid (e.g. accounts against
+   * environments). Not called when one of those is missing or invalid: that problem is reported instead.
+   */
+  readonly validateWith?: (value: NonNullable<PipelineOptions[K]>, earlier: Partial<ResolvedOptions>) => true | string | v.Invalid;
 }
 
 /** A row of the table, for any key. */
@@ -177,6 +186,20 @@ export const optionTable = [
     default: () => ['production'],
     schema: z.array(z.string()),
     validate: v.validateEnvironments,
+  }),
+  define({
+    key: 'accounts',
+    example: 'staging=111111111111,production=222222222222',
+    kind: 'map',
+    flag: 'accounts',
+    placeholder: 'env=ID,…',
+    description: 'AWS account of each environment, when they live in separate accounts (every environment, or none)',
+    // The targets that honour it (src/components/README.md: what a target provides for accounts).
+    targets: ['ec2'],
+    default: () => ({}),
+    schema: z.record(z.string(), z.string()),
+    validate: v.validateAccounts,
+    validateWith: (accounts, { environments }) => (environments ? v.validateAccountsCover(environments)(accounts) : true),
   }),
   define({
     key: 'instanceType',

@@ -67,6 +67,14 @@ export interface PipelineOptions {
    */
   readonly environments?: readonly string[];
   /**
+   * The AWS account of each environment, when environments live in separate accounts:
+   * `{ staging: "111111111111", production: "222222222222" }`. Every environment names its account, or none does (then
+   * all of them live in the one account of the `AWS_ACCOUNT_ID` variable). Images are built once and pushed to the
+   * first environment's account; later accounts read them there.
+   * @default {} - one account for every environment
+   */
+  readonly accounts?: Readonly<Record<string, string>>;
+  /**
    * EC2 instance type (family.size). Graviton families (t4g, m7g, …) build and run arm64 images.
    * @default "t3.micro"
    */
@@ -127,7 +135,7 @@ export interface PipelineOptions {
  * Options that apply to some targets only (their rows in the option table list those targets): they are resolved, with
  * their defaults, for those targets and absent for the others.
  */
-export type TargetSpecificOption = 'instanceType' | 'taskCpu' | 'taskMemory' | 'desiredCount' | 'minCount' | 'maxCount' | 'frontend' | 'architecture';
+export type TargetSpecificOption = 'accounts' | 'instanceType' | 'taskCpu' | 'taskMemory' | 'desiredCount' | 'minCount' | 'maxCount' | 'frontend' | 'architecture';
 
 /** Options with every default applied and every value validated. */
 export type ResolvedOptions = Required<Omit<PipelineOptions, 'githubOwnerId' | 'githubRepoId' | TargetSpecificOption>> &

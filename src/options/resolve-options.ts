@@ -1,6 +1,6 @@
 import { appliesTo, optionTable, type AnyOptionDefinition, type DefaultContext } from './option-table.js';
 import type { PipelineOptions, ResolvedOptions, Target } from './pipeline-options.js';
-import { asInvalid, invalid, validateFargateSize, validateTaskCounts, type Invalid } from './validators.js';
+import { asInvalid, invalid, parseMapText, validateFargateSize, validateTaskCounts, type Invalid } from './validators.js';
 
 /** What is wrong with one option: the rule's `Invalid`, and which option, for the front end to name it. */
 export interface OptionProblem extends Invalid {
@@ -52,6 +52,10 @@ export function describeForPrompt(problem: Invalid): string {
 /** An example as it is written in `.projenrc.ts`: a list as an array, a number or switch bare, text as a string. */
 function exampleInCode(row: AnyOptionDefinition | undefined, example: string): string {
   if (row?.kind === 'list') return JSON.stringify(example.split(',').map((item) => item.trim()));
+  if (row?.kind === 'map') {
+    const map = parseMapText(example);
+    return 'problem' in map ? JSON.stringify(example) : JSON.stringify(map);
+  }
   if (row?.kind === 'number' || row?.kind === 'boolean') return example;
   return JSON.stringify(example);
 }
@@ -70,6 +74,13 @@ export function describeForCode(problem: OptionProblem): string {
 export function checkOption(row: AnyOptionDefinition, value: unknown): true | Invalid {
   // A number typed on the command line or at a prompt arrives as text when it is not one.
   if (row.kind === 'number' && typeof value === 'string') return invalid(value.trim() === '' ? 'must be a whole number' : `"${value}" is not a whole number`, row.example);
+  // A map typed on the command line arrives as text when it does not read as name=value pairs (flagValue parses the
+  // ones that do); in .projenrc.ts it is an object.
+  if (row.kind === 'map' && typeof value === 'string') {
+    const parsed = parseMapText(value);
+    const problem = 'problem' in parsed ? parsed.problem : `"${value}" is text, not an object of name: value`;
+    return invalid(`${problem}; write name=value pairs separated by commas`, row.example);
+  }
   const parsed = row.schema.safeParse(value);
   if (!parsed.success) return invalid(`has the wrong type: ${parsed.error.issues[0]?.message ?? 'invalid'}`, row.example);
   const verdict = (row.validate as (v: unknown) => true | string | Invalid)(parsed.data);
@@ -107,7 +118,9 @@ export function resolveOptions(input: Partial<Record<keyof PipelineOptions, unkn
       continue;
     }
     const verdict = checkOption(row, value);
+    const related = verdict === true && row.validateWith ? (row.validateWith as (v: unknown, earlier: Partial<ResolvedOptions>) => true | string | Invalid)(value, resolved) : true;
     if (verdict !== true) problems.push({ key: row.key, ...verdict, ...(defaulted && row.defaultFrom ? { defaultFrom: row.defaultFrom } : {}) });
+    else if (related !== true) problems.push({ key: row.key, ...asInvalid(related) });
     else resolved[row.key] = value;
   }
   if ((resolved.githubOwnerId === undefined) !== (resolved.githubRepoId === undefined) && !problems.some((p) => p.key === 'githubOwnerId' || p.key === 'githubRepoId')) {

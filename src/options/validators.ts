@@ -90,6 +90,53 @@ export const validateInstanceType: Validator<string> = (value) =>
 export const validateAwsAccountId: Validator<string> = (value) =>
   /^[0-9]{12}$/.test(value) ? true : invalid(`"${value}" is not an AWS account id; use the 12 digits`, '123456789012');
 
+/** The shape of `accounts`: each environment named with a 12-digit account id (which environments: validateAccountsCover). */
+export const validateAccounts: Validator<Readonly<Record<string, string>>> = (value) => {
+  for (const [environment, id] of Object.entries(value)) {
+    if (!/^[0-9]{12}$/.test(id)) {
+      // The same pairs, with this one's id written as 12 digits.
+      const example = Object.entries(value).map(([env, account]) => `${env}=${env === environment ? '123456789012' : account}`).join(',');
+      return invalid(`gives ${environment} "${id}", which is not an AWS account id; use its 12 digits`, example);
+    }
+  }
+  return true;
+};
+
+/**
+ * `accounts` against the environments: every environment names its account, or none does (one account for all of
+ * them); an environment that is not in the list is a typo.
+ */
+export const validateAccountsCover =
+  (environments: readonly string[]): Validator<Readonly<Record<string, string>>> =>
+  (value) => {
+    const named = Object.keys(value);
+    if (named.length === 0) return true;
+    const unknown = named.find((name) => !environments.includes(name));
+    if (unknown !== undefined) return invalid(`names "${unknown}", which is not one of the environments (${environments.join(', ')}); name each environment's account by the environment's name`);
+    const missing = environments.filter((name) => !named.includes(name));
+    if (missing.length > 0) {
+      return invalid(`names no account for ${missing.join(', ')}; give every environment its account, or leave the option out to keep all of them in one account`);
+    }
+    return true;
+  };
+
+/**
+ * `a=1,b=2` as an object, or what is wrong with it: a pair without `=`, an empty name or value, a name given twice.
+ * The command line's form of a `map` option.
+ */
+export function parseMapText(text: string): Record<string, string> | { readonly problem: string } {
+  const map: Record<string, string> = {};
+  for (const pair of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    const key = at < 0 ? '' : pair.slice(0, at).trim();
+    const value = at < 0 ? '' : pair.slice(at + 1).trim();
+    if (key === '' || value === '') return { problem: `"${pair}" is not a name=value pair` };
+    if (Object.hasOwn(map, key)) return { problem: `names "${key}" twice` };
+    map[key] = value;
+  }
+  return map;
+}
+
 const tagKey = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 
 export const validateTags: Validator<Readonly<Record<string, string>>> = (value) => {

@@ -18,6 +18,42 @@ export interface EnvironmentData {
   readonly lastKnownGoodParameter: string;
   /** This environment's own SSM deploy document (the only document its deploy role may run). */
   readonly ssmDocumentName: string;
+  /**
+   * The AWS account this environment lives in (option `accounts`); null when every environment lives in the one
+   * account of the `AWS_ACCOUNT_ID` variable.
+   */
+  readonly accountId: string | null;
+  /**
+   * This environment lives outside the account that holds the artifacts (the first environment's): what deploys in it
+   * reads them across accounts. Always false without accounts.
+   */
+  readonly readsArtifactsAcrossAccounts: boolean;
+}
+
+/** An AWS account of a repository whose environments live in separate accounts. */
+export interface AccountData {
+  readonly id: string;
+  /** The environments it hosts, in promotion order. */
+  readonly environments: readonly string[];
+  /** It holds the artifacts every environment deploys (it hosts the first environment). */
+  readonly holdsArtifacts: boolean;
+}
+
+/**
+ * Accounts of the environments. Without the option `accounts` every environment lives in one account whose id the
+ * workflows read from the variable AWS_ACCOUNT_ID; with it, each environment names its own.
+ */
+export interface AccountsData {
+  readonly enabled: boolean;
+  /** Distinct accounts, in the promotion order of their first environment; empty without accounts. */
+  readonly list: readonly AccountData[];
+  /**
+   * The account the artifacts are built into, once (the first environment's): every environment deploys them from
+   * there. Null without accounts (then it is the one account).
+   */
+  readonly artifactAccountId: string | null;
+  /** Environments outside the artifact account, in promotion order: their pullers are granted reads across accounts. */
+  readonly crossAccountEnvironments: readonly EnvironmentData[];
 }
 
 /** Everything templates may read. Flags are computed here so templates stay free of logic. */
@@ -44,6 +80,7 @@ export interface TemplateData {
   };
   readonly environments: readonly EnvironmentData[];
   readonly firstEnvironment: EnvironmentData;
+  readonly accounts: AccountsData;
   /** The read-only role for `terraform plan` (pull requests and main). */
   readonly plan: { readonly roleName: string; readonly subjects: readonly string[] };
   /** One repository shared by all environments: an image is built once and promoted by digest. */
@@ -62,7 +99,10 @@ export interface TemplateData {
   readonly hasServiceIamStatements: boolean;
   /** Repository variable that turns the cloud jobs on (`'true'`); unset means the pipeline does nothing in AWS. */
   readonly pipelineEnabledVariable: 'PIPELINE_ENABLED';
-  /** Repository variable holding the AWS account id that role ARNs are built from. */
+  /**
+   * Variable holding the AWS account id that role ARNs are built from: a repository variable with one account, each
+   * GitHub environment's own with accounts (an environment's variable wins over the repository's).
+   */
   readonly accountIdVariable: 'AWS_ACCOUNT_ID';
   readonly versions: typeof generatedVersions;
   readonly generator: { readonly name: 'create-ec2-oidc-pipeline'; readonly version: string };
@@ -86,6 +126,8 @@ export function subjectPrefix(options: Pick<ResolvedOptions, 'githubOwner' | 'gi
 export function templateData(options: ResolvedOptions, generatorVersion: string): TemplateData {
   const prefix = subjectPrefix(options);
   const names = options.environments;
+  const accountOf = (env: string) => options.accounts?.[env] ?? null;
+  const artifactAccountId = accountOf(names[0]!);
   const environments = names.map(
     (env, index): EnvironmentData => ({
       name: env,
@@ -99,8 +141,21 @@ export function templateData(options: ResolvedOptions, generatorVersion: string)
       stateKey: `environments/${env}/terraform.tfstate`,
       lastKnownGoodParameter: `/${options.name}/${env}/last-known-good-image`,
       ssmDocumentName: `${options.name}-${env}-deploy`,
+      accountId: accountOf(env),
+      readsArtifactsAcrossAccounts: artifactAccountId !== null && accountOf(env) !== artifactAccountId,
     }),
   );
+  const accountIds = [...new Set(environments.map((env) => env.accountId).filter((id): id is string => id !== null))];
+  const accounts: AccountsData = {
+    enabled: accountIds.length > 0,
+    list: accountIds.map((id) => ({
+      id,
+      environments: environments.filter((env) => env.accountId === id).map((env) => env.name),
+      holdsArtifacts: id === artifactAccountId,
+    })),
+    artifactAccountId,
+    crossAccountEnvironments: environments.filter((env) => env.readsArtifactsAcrossAccounts),
+  };
   // Targets that name an instance type run on its architecture; the others (ecs) on the one their options choose.
   const architecture = options.instanceType ? architectureOf(options.instanceType) : (options.architecture ?? 'x86_64');
   return {
@@ -121,6 +176,7 @@ export function templateData(options: ResolvedOptions, generatorVersion: string)
     },
     environments,
     firstEnvironment: environments[0]!,
+    accounts,
     plan: { roleName: `${options.name}-plan`, subjects: [`${prefix}:pull_request`, `${prefix}:ref:refs/heads/main`] },
     ecrRepositoryName: options.name,
     stateBucketPrefix: `${options.name}-tfstate-`,

@@ -19,6 +19,7 @@ const wrongValues: Record<AnyOptionDefinition['kind'], readonly unknown[]> = {
   list: [[], ['x y!'], ['a', 'a']],
   number: ['many', '', -1, 0, 1_000_000_000],
   boolean: [],
+  map: ['dev', 'dev=1,dev=2', { dev: '1111' }],
   object: [{ 'aws:x': 'v' }],
 };
 
