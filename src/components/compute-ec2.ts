@@ -1,5 +1,9 @@
+import type { EnvironmentData, TemplateData } from '../render/template-data.js';
 import type { Component } from './component.js';
 import { manualApplyTargets } from './terraform-apply.js';
+
+/** ec2-app names the instance role (and its profile) `<name>-<env>-instance`. */
+export const instanceRoleName = (data: Pick<TemplateData, 'name'>, env: Pick<EnvironmentData, 'name'>) => `${data.name}-${env.name}-instance`;
 
 /**
  * The ec2 target's own modules: one instance with an instance profile, run through SSM (`ec2-app`), and the deploy
@@ -12,19 +16,28 @@ export const ec2ComputeComponent: Component = {
     { from: 'terraform/modules/ec2-app', owner: 'managed' },
     { from: 'terraform/modules/ssm-deploy', owner: 'managed' },
   ],
-  data: () => ({
-    /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
-    /** What the service is deployed to, in words (the service's package.json says it). */
-    runsOn: 'EC2',
-    /** ec2 has no frontend service. */
-    hasFrontend: false,
-    /** terraform.yml applies only when started by hand with its `apply` input (seed 002's "Run Terraform Apply"). */
-    manualApply: manualApplyTargets.includes('ec2'),
-    /** The event condition of terraform.yml's apply jobs, and what it means in words. */
-    applyEvent: "github.event_name == 'push'",
-    /** The same, shortest, for a list of the workflows' conditions. */
-    applyEventShort: 'pushes',
-    applyEventWords: 'pushes to main',
-    extraCiJobs: [],
-  }),
+  data: (data) => {
+    // With accounts: environments outside the registry's account pull there with their instance role, and their deploy
+    // role reads image tags (rollback.sh finds an image's commit from them). Role ARNs are literal: the registry's
+    // repository policy names them before the roles exist.
+    const readers = data.accounts.crossAccountEnvironments;
+    return {
+      /** What the service is deployed to, in words (the service's package.json says it). */
+      runsOn: 'EC2',
+      /** ec2 has no frontend service. */
+      hasFrontend: false,
+      /** terraform.yml applies only when started by hand with its `apply` input (seed 002's "Run Terraform Apply"). */
+      manualApply: manualApplyTargets.includes('ec2'),
+      /** The event condition of terraform.yml's apply jobs, and what it means in words. */
+      applyEvent: "github.event_name == 'push'",
+      /** The same, shortest, for a list of the workflows' conditions. */
+      applyEventShort: 'pushes',
+      applyEventWords: 'pushes to main',
+      /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
+      extraCiJobs: [],
+      crossAccountReaders: readers.length > 0,
+      crossAccountPullRoleArns: readers.map((env) => `arn:aws:iam::${env.accountId}:role/${instanceRoleName(data, env)}`),
+      crossAccountDescribeRoleArns: readers.map((env) => `arn:aws:iam::${env.accountId}:role/${env.deployRoleName}`),
+    };
+  },
 };

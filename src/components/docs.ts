@@ -2,6 +2,7 @@ import { appliesTo, optionTable } from '../options/option-table.js';
 import type { EnvironmentData, TemplateData } from '../render/template-data.js';
 import type { Component } from './component.js';
 import { manualApplyTargets } from './terraform-apply.js';
+import { instanceRoleName } from './compute-ec2.js';
 
 /** One line of `create-ec2-oidc-pipeline doctor`'s table, as the docs show it for this repository. */
 interface DoctorRow {
@@ -10,6 +11,8 @@ interface DoctorRow {
   readonly when: string;
   readonly subject: string;
   readonly role: string;
+  /** The account the role is assumed in: doctor's ACCOUNT column, shown when environments name their accounts. */
+  readonly account: string | null;
 }
 
 /**
@@ -18,16 +21,22 @@ interface DoctorRow {
  */
 function doctorTable(data: TemplateData): string[] {
   const [pullRequest, main] = data.plan.subjects;
-  const deploys = data.environments.map((env): DoctorRow => ({ workflow: 'deploy.yml', job: `deploy-${env.name}`, when: `environment ${env.name}`, subject: env.subject, role: env.deployRoleName }));
+  const deploys = data.environments.map(
+    (env): DoctorRow => ({ workflow: 'deploy.yml', job: `deploy-${env.name}`, when: `environment ${env.name}`, subject: env.subject, role: env.deployRoleName, account: env.accountId }),
+  );
   const terraform = data.environments.flatMap((env): DoctorRow[] => [
-    { workflow: 'terraform.yml', job: `plan-${env.name}`, when: 'pull_request', subject: pullRequest!, role: data.plan.roleName },
-    { workflow: 'terraform.yml', job: `plan-${env.name}`, when: 'push to main', subject: main!, role: data.plan.roleName },
+    { workflow: 'terraform.yml', job: `plan-${env.name}`, when: 'pull_request', subject: pullRequest!, role: data.plan.roleName, account: env.accountId },
+    { workflow: 'terraform.yml', job: `plan-${env.name}`, when: 'push to main', subject: main!, role: data.plan.roleName, account: env.accountId },
     ...(manualApplyTargets.includes(data.target)
-      ? [{ workflow: 'terraform.yml', job: `plan-${env.name}`, when: 'workflow_dispatch, if: github.ref', subject: main!, role: data.plan.roleName }]
+      ? [{ workflow: 'terraform.yml', job: `plan-${env.name}`, when: 'workflow_dispatch, if: github.ref', subject: main!, role: data.plan.roleName, account: env.accountId }]
       : []),
-    { workflow: 'terraform.yml', job: `apply-${env.name}`, when: `environment ${env.name}`, subject: env.subject, role: env.infraRoleName },
+    { workflow: 'terraform.yml', job: `apply-${env.name}`, when: `environment ${env.name}`, subject: env.subject, role: env.infraRoleName, account: env.accountId },
   ]);
-  const rows = [['WORKFLOW', 'JOB', 'WHEN', 'SUBJECT', 'ROLE', 'TRUSTED'], ...[...deploys, ...terraform].map((r) => [r.workflow, r.job, r.when, r.subject, r.role, 'yes'])];
+  const accounts = data.accounts.enabled;
+  const rows = [
+    ['WORKFLOW', 'JOB', 'WHEN', 'SUBJECT', 'ROLE', ...(accounts ? ['ACCOUNT'] : []), 'TRUSTED'],
+    ...[...deploys, ...terraform].map((r) => [r.workflow, r.job, r.when, r.subject, r.role, ...(accounts ? [r.account!] : []), 'yes']),
+  ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]! + 2))).join(''));
 }
@@ -37,7 +46,7 @@ function environmentDocs(data: TemplateData, env: EnvironmentData) {
   return {
     ...env,
     /** ec2-app names its role and instance profile `<name>-<env>-instance`. */
-    instanceRoleName: `${data.name}-${env.name}-instance`,
+    instanceRoleName: instanceRoleName(data, env),
     rootDir: `terraform/environments/${env.name}`,
   };
 }

@@ -71,5 +71,14 @@ export const terraformComponent: Component = {
     environmentDefaultTags: Object.fromEntries(data.environments.map((env) => [env.name, defaultTags(data, env.name)])),
     /** The instance role's extra statements, one HCL object per line (`${` escaped: IAM policy variables stay literal). */
     serviceIamStatements: data.serviceIamStatements.map((statement) => hclLiteral(statement)),
+    /** With accounts: what the bootstrap and the environments' providers name (empty lists with one account). */
+    accounts: {
+      /** `dev  = "111111111111"` lines of the bootstrap's map from environment to account, aligned as fmt does. */
+      environmentAccounts: data.accounts.enabled ? alignedAttributes(data.environments.map((env): [string, string] => [env.name, env.accountId!])) : [],
+      environmentNames: data.environments.map((env) => env.name),
+      ids: data.accounts.list.map((account) => account.id),
+      /** The environment whose account holds the artifacts: the first. */
+      artifactEnvironment: data.firstEnvironment.name,
+    },
   }),
 };

@@ -15,8 +15,19 @@ export const workflowsComponent: Component = {
     enabled: `vars.${base.pipelineEnabledVariable} == 'true'`,
     /** The AWS account id, as a GitHub expression: role ARNs are built from it at run time. */
     accountId: `\${{ vars.${base.accountIdVariable} }}`,
-    /** Where images are pushed, with the account id taken from the repository variable at run time. */
-    imageRepository: `\${{ vars.${base.accountIdVariable} }}.dkr.ecr.${base.region}.amazonaws.com/${base.ecrRepositoryName}`,
+    /**
+     * Where images are pushed: with one account, its id from the repository variable at run time; with accounts, the
+     * first environment's account, written literally, because later environments' jobs read their own account's
+     * variable and still deploy from the first environment's registry.
+     */
+    imageRepository: base.accounts.artifactAccountId
+      ? `${base.accounts.artifactAccountId}.dkr.ecr.${base.region}.amazonaws.com/${base.ecrRepositoryName}`
+      : `\${{ vars.${base.accountIdVariable} }}.dkr.ecr.${base.region}.amazonaws.com/${base.ecrRepositoryName}`,
+    /**
+     * The account of each environment's plan role, by environment: plan jobs run without a GitHub environment, so they
+     * cannot read an environment's AWS_ACCOUNT_ID; with accounts it is written literally (one account: the variable).
+     */
+    planAccount: Object.fromEntries(base.environments.map((env) => [env.name, env.accountId ?? `\${{ vars.${base.accountIdVariable} }}`])),
     /** Every Terraform root CI formats and validates: the bootstrap first, then each environment. */
     terraformRoots: ['terraform/bootstrap', ...base.environments.map((env) => `terraform/environments/${env.name}`)],
   }),

@@ -4,6 +4,7 @@ import type { ParsedArgs } from '../cli/args.js';
 import type { Io } from '../cli/scaffold.js';
 import { checkRepository, type RepositoryReport } from './repository-check.js';
 import { isWorkflowPath, readRepositoryFiles, workflowsDir } from './repository-files.js';
+import { accountIdVariable } from './workflow-analysis.js';
 
 const isDirectory = (path: string) => existsSync(path) && statSync(path).isDirectory();
 
@@ -16,17 +17,20 @@ function table(rows: readonly (readonly string[])[]): string[] {
 export function formatReport(report: RepositoryReport): string[] {
   const lines: string[] = [];
   lines.push(report.subjectPrefix ? `Trust policies name ${report.subjectPrefix}.` : 'No trust policy names a repository.', '');
+  // The ACCOUNT column appears when environments live in separate accounts (their roots name them).
+  const withAccounts = report.accounts.size > 0;
   const rows = report.rows.map((row) => [
     row.workflow,
     row.job,
     row.because || '-',
     row.subject,
     row.role ?? '-',
+    ...(withAccounts ? [row.account ?? '-'] : []),
     row.trusted === null ? (row.role ? '?' : '-') : row.trusted ? 'yes' : 'NO',
   ]);
-  lines.push(...table([['WORKFLOW', 'JOB', 'WHEN', 'SUBJECT', 'ROLE', 'TRUSTED'], ...rows]), '');
+  lines.push(...table([['WORKFLOW', 'JOB', 'WHEN', 'SUBJECT', 'ROLE', ...(withAccounts ? ['ACCOUNT'] : []), 'TRUSTED'], ...rows]), '');
   if (report.findings.length === 0) {
-    lines.push('No findings: every job that assumes a role presents a subject that role trusts.');
+    lines.push(`No findings: every job that assumes a role presents a subject that role trusts${withAccounts ? ', in the account its environment lives in' : ''}.`);
   } else {
     lines.push(`${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}:`);
     for (const finding of report.findings) lines.push(`  ${finding.file}${finding.job ? `, job ${finding.job}` : ''}: ${finding.message}`);
@@ -36,6 +40,10 @@ export function formatReport(report: RepositoryReport): string[] {
     'Not checked (they live in GitHub, not in the files): that each environment exists with a deployment branch policy,',
     'and which subject format the repository uses (GET /repos/OWNER/REPO/actions/oidc/customization/sub).',
   );
+  if (withAccounts) {
+    const variables = [...report.accounts].map(([env, account]) => `${env}=${account}`).join(', ');
+    lines.push(`Nor that each GitHub environment's variable ${accountIdVariable} holds its account: ${variables}.`);
+  }
   return lines;
 }
 

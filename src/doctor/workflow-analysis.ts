@@ -4,6 +4,8 @@ import { equalityWith, topLevelConjuncts, topLevelDisjuncts } from './github-exp
 
 /** The repository variable that switches the cloud jobs on (see the generated workflows' headers). */
 export const enableVariable = 'PIPELINE_ENABLED';
+/** The variable role ARNs take their account from: the repository's, or each GitHub environment's own. */
+export const accountIdVariable = 'AWS_ACCOUNT_ID';
 /** Branch the generated workflows deploy and apply from; scheduled runs use the default branch. */
 export const mainBranch = 'main';
 
@@ -18,9 +20,19 @@ export interface PresentedSubject {
   readonly because: string;
 }
 
+/**
+ * The account part of a role ARN: written literally, taken from a variable (`${{ vars.NAME }}`: an environment's own
+ * when the job runs in one, else the repository's), or any other expression. Null for a bare role name.
+ */
+export type RoleAccount =
+  | { readonly kind: 'literal'; readonly id: string }
+  | { readonly kind: 'variable'; readonly name: string }
+  | { readonly kind: 'expression'; readonly text: string };
+
 export interface RoleAssumption {
   /** The role name from `role-to-assume`, or null when it is only known at run time. */
   readonly roleName: string | null;
+  readonly account: RoleAccount | null;
   readonly raw: string;
 }
 
@@ -41,6 +53,8 @@ export interface AnalyzedJob {
   readonly writeAll: boolean;
   /** The job's `if:` has `vars.PIPELINE_ENABLED == 'true'` as a top-level conjunct. */
   readonly guarded: boolean;
+  /** `defaults.run.working-directory`: for a job without an environment, the Terraform root says what it acts on. */
+  readonly workingDirectory: string | null;
 }
 
 export interface WorkflowAnalysis {
@@ -172,6 +186,16 @@ export function isPinned(uses: string): boolean {
   return /^[^@\s]+\/[^@\s]+@[0-9a-f]{40}$/.test(uses);
 }
 
+/** The account of `arn:aws:iam::<account>:role/…`; null when `role-to-assume` is not an ARN. */
+export function roleAccountOf(roleToAssume: string): RoleAccount | null {
+  const arn = /^arn:aws[a-z-]*:iam::(.*):role\//.exec(roleToAssume.trim());
+  if (!arn) return null;
+  const part = arn[1]!;
+  if (/^[0-9]{12}$/.test(part)) return { kind: 'literal', id: part };
+  const variable = /^\$\{\{\s*vars\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/.exec(part);
+  return variable ? { kind: 'variable', name: variable[1]! } : { kind: 'expression', text: part };
+}
+
 const configureCredentials = /^aws-actions\/configure-aws-credentials@/;
 
 /**
@@ -227,6 +251,8 @@ export function analyzeWorkflow(file: string, text: string): WorkflowAnalysis {
       refGuard ?? switches.flatMap((s) => s.get(event.toLowerCase()) ?? []).map((c) => equalityWith(c, 'github.ref')).find((v) => v !== null) ?? null;
     const refSubjectsOf = () => [...events].flatMap(([event, config]) => refSubjects(new Map([[event, config]]), refGuardOf(event)));
 
+    const run = isObject(job.defaults) && isObject(job.defaults.run) ? job.defaults.run : {};
+    const rawWorkingDirectory = typeof run['working-directory'] === 'string' ? run['working-directory'] : null;
     const rawEnvironment = typeof job.environment === 'string' ? job.environment : isObject(job.environment) && typeof job.environment.name === 'string' ? job.environment.name : null;
     const combos = matrixCombinations(job.strategy);
     for (const combo of combos) {
@@ -236,7 +262,7 @@ export function analyzeWorkflow(file: string, text: string): WorkflowAnalysis {
         .filter((step) => typeof step.uses === 'string' && configureCredentials.test(step.uses))
         .map((step) => {
           const raw = isObject(step.with) && step.with['role-to-assume'] !== undefined ? substituteMatrix(String(step.with['role-to-assume']), combo) : '';
-          return { raw, roleName: raw === '' ? null : roleNameOf(raw) };
+          return { raw, roleName: raw === '' ? null : roleNameOf(raw), account: roleAccountOf(raw) };
         });
       const resolvedEnvironment = environment !== null && !hasExpression(environment) ? environment : null;
       const subjects: PresentedSubject[] =
@@ -259,6 +285,7 @@ export function analyzeWorkflow(file: string, text: string): WorkflowAnalysis {
         hasJobPermissions,
         writeAll,
         guarded,
+        workingDirectory: rawWorkingDirectory === null ? null : substituteMatrix(rawWorkingDirectory, combo),
       });
     }
   }

@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { doctorCommand } from '../../src/doctor/doctor-command.js';
 import { runCli } from '../support/cli.js';
-import { presetNames } from '../support/presets.js';
+import { resolveOptions } from '../../src/options/index.js';
+import { hasAccounts, presetNames, presets } from '../support/presets.js';
 import { tempDir, writePreset } from '../support/render-preset.js';
 
 const created: string[] = [];
@@ -36,20 +37,77 @@ async function doctor(argv: string[], cwd = process.cwd()) {
 
 describe('doctor', () => {
   it.each(presetNames)('exits 0 on preset %s and prints, per job, the subject, the role and the verdict', async (name) => {
-    // GIVEN a freshly generated repository
+    // GIVEN a freshly generated repository, and the environment it promotes to last
     const dir = preset(name);
+    const env = resolveOptions({ ...presets[name] }).environments.at(-1)!;
+    // With accounts, an ACCOUNT column sits between the role and the verdict
+    const account = hasAccounts(presets[name]) ? ' +[0-9]{12}' : '';
     // WHEN
     const { code, out, err } = await doctor([dir]);
     // THEN
     expect(err).toEqual([]);
     expect(code).toBe(0);
-    expect(out).toMatch(/^WORKFLOW +JOB +WHEN +SUBJECT +ROLE +TRUSTED$/m);
-    expect(out).toMatch(/^deploy\.yml +deploy-production +environment production +repo:acme[^ ]*:environment:production +[a-z-]+-production-deploy +yes$/m);
-    expect(out).toMatch(/^terraform\.yml +plan-production +pull_request +repo:acme[^ ]*:pull_request +[a-z-]+-plan +yes$/m);
-    expect(out).toMatch(/^terraform\.yml +apply-production +environment production +repo:acme[^ ]*:environment:production +[a-z-]+-production-infra +yes$/m);
-    expect(out).toMatch(/^ci\.yml +service +- +\(assumes no role\) +- +-$/m);
+    expect(out).toMatch(new RegExp(`^WORKFLOW +JOB +WHEN +SUBJECT +ROLE +${account ? 'ACCOUNT +' : ''}TRUSTED$`, 'm'));
+    expect(out).toMatch(new RegExp(`^deploy\\.yml +deploy-${env} +environment ${env} +repo:acme[^ ]*:environment:${env} +[a-z-]+-${env}-deploy${account} +yes$`, 'm'));
+    expect(out).toMatch(new RegExp(`^terraform\\.yml +plan-${env} +pull_request +repo:acme[^ ]*:pull_request +[a-z-]+-plan${account} +yes$`, 'm'));
+    expect(out).toMatch(new RegExp(`^terraform\\.yml +apply-${env} +environment ${env} +repo:acme[^ ]*:environment:${env} +[a-z-]+-${env}-infra${account} +yes$`, 'm'));
+    expect(out).toMatch(new RegExp(`^ci\\.yml +service +- +\\(assumes no role\\) +-${account ? ' +-' : ''} +-$`, 'm'));
     expect(out).not.toMatch(/ NO$/m);
     expect(out).toContain('No findings');
+  });
+
+  it('puts each job of a repository with accounts in its environment\'s account, and says what GitHub must hold', async () => {
+    // GIVEN the two-account preset: dev in 111111111111, prod in 222222222222
+    const dir = preset('multi-account');
+    // WHEN
+    const { code, out } = await doctor([dir]);
+    // THEN every role is assumed in the account of the environment the job acts on, plan jobs included
+    expect(code).toBe(0);
+    for (const [env, account] of [['dev', '111111111111'], ['prod', '222222222222']]) {
+      expect(out).toMatch(new RegExp(`^deploy\\.yml +deploy-${env} +environment ${env} +\\S+ +ledger-${env}-deploy +${account} +yes$`, 'm'));
+      expect(out).toMatch(new RegExp(`^terraform\\.yml +plan-${env} +push to main +\\S+ +ledger-plan +${account} +yes$`, 'm'));
+      expect(out).toMatch(new RegExp(`^terraform\\.yml +apply-${env} +environment ${env} +\\S+ +ledger-${env}-infra +${account} +yes$`, 'm'));
+    }
+    expect(out).toContain("Nor that each GitHub environment's variable AWS_ACCOUNT_ID holds its account: dev=111111111111, prod=222222222222.");
+  });
+
+  it('exits 1 when a job would assume its role in another account than its environment names', async () => {
+    // GIVEN the two-account preset broken four ways
+    const dir = preset('multi-account');
+    edit(dir, '.github/workflows/terraform.yml', (t) =>
+      t
+        .replace('role-to-assume: arn:aws:iam::222222222222:role/ledger-plan', 'role-to-assume: arn:aws:iam::111111111111:role/ledger-plan') // plan-prod in dev's account
+        .replace(/(plan-dev:\n[^]*?role-to-assume: arn:aws:iam::)111111111111/, '$1${{ vars.AWS_ACCOUNT_ID }}'), // plan-dev reads the repository variable
+    );
+    edit(dir, '.github/workflows/deploy.yml', (t) => t.replace('role/ledger-prod-deploy', 'role/ledger-dev-deploy')); // prod's job, dev's role
+    edit(dir, 'terraform/environments/prod/versions.tf', (t) => t.replace('allowed_account_ids = ["222222222222"]', 'allowed_account_ids = ["222222222222", "333333333333"]'));
+    // WHEN
+    const { code, out } = await doctor([dir]);
+    // THEN each is named, with the fix
+    expect(code).toBe(1);
+    const findings = out.slice(out.indexOf(' findings:')).split('\n').filter((line) => line.startsWith('  '));
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        '  terraform/environments/prod/versions.tf: allows several accounts (222222222222, 333333333333): an environment lives in one account; name it alone in allowed_account_ids',
+        "  .github/workflows/terraform.yml, job plan-dev: builds its role ARN from vars.AWS_ACCOUNT_ID but runs without an environment, so it reads the repository's variable, one account for all environments: write dev's account, 111111111111, in the ARN",
+      ]),
+    );
+    expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(/^ {2}\.github\/workflows\/deploy\.yml, job deploy-prod: presents \S+:environment:prod \(environment prod\), which role ledger-dev-deploy does not trust/)]));
+    // AND with prod's account readable again, the misplaced plan role is named
+    edit(dir, 'terraform/environments/prod/versions.tf', (t) => t.replace(', "333333333333"', ''));
+    const again = await doctor([dir]);
+    expect(again.out).toContain(
+      '  .github/workflows/terraform.yml, job plan-prod: assumes ledger-plan in account 111111111111, but prod lives in account 222222222222 (terraform/environments/prod)',
+    );
+    expect(again.out).toContain('  .github/workflows/deploy.yml, job deploy-prod: assumes ledger-dev-deploy in account 222222222222, but ledger-dev-deploy is created in account 111111111111 only (terraform/environments/dev/main.tf)');
+  });
+
+  it('exits 1 when one environment names its account and another does not', async () => {
+    const dir = preset('multi-account');
+    edit(dir, 'terraform/environments/dev/versions.tf', (t) => t.replace(/\n *allowed_account_ids = \["111111111111"\]/, ''));
+    const { code, out } = await doctor([dir]);
+    expect(code).toBe(1);
+    expect(out).toContain('  terraform/environments/dev/versions.tf: names no account (allowed_account_ids) while other environments do: name the account dev lives in');
   });
 
   it('reads the current directory when no directory is given', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeWorkflow, isPinned, roleNameOf } from '../../src/doctor/workflow-analysis.js';
+import { analyzeWorkflow, isPinned, roleAccountOf, roleNameOf } from '../../src/doctor/workflow-analysis.js';
 
 const assume = (role: string) => `
       - uses: aws-actions/configure-aws-credentials@b47578312673ae6fa5b5096b330d9fbac3d116df # v4.2.1
@@ -92,7 +92,7 @@ describe('what a job does', () => {
       workflow('  push:\n    branches: [main]', "    if: ${{ vars.PIPELINE_ENABLED == 'true' && !cancelled() }}\n    permissions:\n      id-token: write"),
     ).jobs[0]!;
     expect(job).toMatchObject({ guarded: true, idTokenWrite: true, hasJobPermissions: true, writeAll: false });
-    expect(job.assumes).toEqual([{ raw: 'arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/demo-plan', roleName: 'demo-plan' }]);
+    expect(job.assumes).toEqual([{ raw: 'arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/demo-plan', roleName: 'demo-plan', account: { kind: 'variable', name: 'AWS_ACCOUNT_ID' } }]);
   });
 
   it('does not count a guard under || or a comparison with another value', () => {
@@ -137,6 +137,14 @@ jobs:
 });
 
 describe('helpers', () => {
+  it('roleAccountOf reads the account of a role ARN: literal, a variable, or an expression doctor cannot tell', () => {
+    expect(roleAccountOf('arn:aws:iam::111111111111:role/demo-plan')).toEqual({ kind: 'literal', id: '111111111111' });
+    expect(roleAccountOf('arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/demo-plan')).toEqual({ kind: 'variable', name: 'AWS_ACCOUNT_ID' });
+    expect(roleAccountOf('arn:aws:iam::${{ secrets.ACCOUNT }}:role/demo-plan')).toEqual({ kind: 'expression', text: '${{ secrets.ACCOUNT }}' });
+    expect(roleAccountOf('arn:aws:iam::12345:role/demo-plan')).toEqual({ kind: 'expression', text: '12345' });
+    expect(roleAccountOf('demo-plan')).toBeNull();
+  });
+
   it('roleNameOf reads ARNs (with paths and expressions for the account) and bare names', () => {
     expect(roleNameOf('arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/demo-plan')).toBe('demo-plan');
     expect(roleNameOf('arn:aws:iam::123456789012:role/ci/demo-plan')).toBe('demo-plan');

@@ -34,6 +34,14 @@ export const presets = {
     minCount: 2,
     maxCount: 6,
   },
+  /** Environments in separate AWS accounts: one image, pushed to dev's account and pulled from prod's. */
+  'multi-account': {
+    name: 'ledger',
+    githubOwner: 'acme',
+    githubRepo: 'ledger',
+    environments: ['dev', 'prod'],
+    accounts: { dev: '111111111111', prod: '222222222222' },
+  },
 } as const satisfies Record<string, PipelineOptions>;
 
 export type PresetName = keyof typeof presets;
@@ -50,4 +58,22 @@ export function targetOf(options: PipelineOptions): Target {
 /** Presets of one target: for tests of what only that target renders (its modules, its scripts, its applied IAM). */
 export function presetNamesFor(target: Target): PresetName[] {
   return presetNames.filter((name) => targetOf(presets[name]) === target);
+}
+
+/** Whether a preset puts its environments in separate AWS accounts (option `accounts`). */
+export function hasAccounts(options: PipelineOptions): boolean {
+  return Object.keys(options.accounts ?? {}).length > 0;
+}
+
+/**
+ * Presets of one target whose environments share one account: what tests that apply to one moto account (the
+ * default, 123456789012) take. Presets with accounts are applied account by account (`accountPresetNamesFor`).
+ */
+export function singleAccountPresetNamesFor(target: Target): PresetName[] {
+  return presetNamesFor(target).filter((name) => !hasAccounts(presets[name]));
+}
+
+/** Presets of one target with environments in separate accounts. */
+export function accountPresetNamesFor(target: Target): PresetName[] {
+  return presetNamesFor(target).filter((name) => hasAccounts(presets[name]));
 }

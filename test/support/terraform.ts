@@ -185,6 +185,19 @@ export const terraformVariants = {
     tags: { 'cost-center': '4200', 'team name': 'payments' },
     serviceIamStatements: [{ Sid: 'SendOrders', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-2:123456789012:orders' }],
   },
+  /**
+   * Three environments in two accounts: staging shares the registry's account with dev (it neither pushes nor reads
+   * across accounts), prod reads across; another region and Graviton, so the registry ARN and patterns carry them.
+   */
+  'accounts-shared': {
+    name: 'orders',
+    githubOwner: 'acme',
+    githubRepo: 'orders',
+    region: 'eu-central-1',
+    instanceType: 't4g.micro',
+    environments: ['dev', 'staging', 'prod'],
+    accounts: { dev: '111111111111', staging: '111111111111', prod: '222222222222' },
+  },
 } as const satisfies Record<string, PipelineOptions>;
 
 export type TerraformVariant = keyof typeof terraformVariants;

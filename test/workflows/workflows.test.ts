@@ -133,11 +133,15 @@ describe.each(presetNames)('preset %s', (preset) => {
     expect(Object.keys(tf.on).sort()).toEqual(manual ? ['pull_request', 'push', 'workflow_dispatch'] : ['pull_request', 'push']);
     if (manual) expect(tf.on.workflow_dispatch.inputs.apply).toMatchObject({ type: 'boolean', default: false });
     expect(tf.on.pull_request.paths).toContain('terraform/**');
-    expect(tf.env?.STATE_BUCKET).toBe(`${data.stateBucketPrefix}\${{ vars.AWS_ACCOUNT_ID }}`);
+    // One account: one bucket for the workflow, from the variable. Accounts: each job names its environment's bucket.
+    expect(tf.env?.STATE_BUCKET).toBe(data.accounts.enabled ? undefined : `${data.stateBucketPrefix}\${{ vars.AWS_ACCOUNT_ID }}`);
     for (const env of data.environments) {
       const plan = tf.jobs[`plan-${env.name}`]!;
       expect(plan.environment).toBeUndefined();
-      expect(usesOf(plan, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${data.plan.roleName}`);
+      // A plan job has no environment, so no environment variable: with accounts, its account is written out
+      const planAccount = env.accountId ?? '${{ vars.AWS_ACCOUNT_ID }}';
+      expect(usesOf(plan, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::${planAccount}:role/${data.plan.roleName}`);
+      expect((plan as Job & { env?: Record<string, string> }).env?.STATE_BUCKET).toBe(env.accountId ? `${data.stateBucketPrefix}${env.accountId}` : undefined);
       expect(runs(plan)).toContain('terraform init -input=false -backend-config="bucket=$STATE_BUCKET"');
       expect(runs(plan)).toContain('terraform plan -input=false -lock=false -detailed-exitcode -out=tfplan');
       expect(runs(plan)).toContain('$GITHUB_STEP_SUMMARY');
@@ -148,7 +152,9 @@ describe.each(presetNames)('preset %s', (preset) => {
       expect(apply.needs).toEqual(env.previous ? [`plan-${env.name}`, `apply-${env.previous}`] : `plan-${env.name}`);
       expect(apply.if).toContain(manual ? "github.event_name == 'workflow_dispatch' && inputs.apply && github.ref == 'refs/heads/main'" : "github.event_name == 'push' && github.ref == 'refs/heads/main'");
       expect(usesOf(plan, 'actions/upload-artifact')[0]?.if).toBe(`${manual ? "github.event_name == 'workflow_dispatch' && inputs.apply" : "github.event_name == 'push'"} && steps.plan.outputs.changes == 'true'`);
+      // The same text with one account or many: the environment's variable wins over the repository's
       expect(usesOf(apply, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${env.infraRoleName}`);
+      expect((apply as Job & { env?: Record<string, string> }).env?.STATE_BUCKET).toBe(env.accountId ? `${data.stateBucketPrefix}${env.accountId}` : undefined);
       expect(usesOf(apply, 'actions/download-artifact')[0]?.with).toEqual({ name: `tfplan-${env.name}`, path: `terraform/environments/${env.name}` });
       expect(runs(apply)).toContain('terraform init -input=false -lockfile=readonly');
       expect(runs(apply)).toContain('terraform apply -input=false tfplan');
@@ -191,7 +197,10 @@ describe.each(presetNamesFor('ec2'))('ec2 preset %s', (preset) => {
     expect(deploy.on.push.branches).toEqual(['main']);
     expect(deploy.on).toHaveProperty('workflow_dispatch');
     expect(deploy.permissions).toEqual({});
-    expect(deploy.env?.IMAGE_REPOSITORY).toBe(`\${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`);
+    // One account: its id from the variable. Accounts: the first environment's, written out, since later environments'
+    // jobs read their own account's variable and still deploy from the first environment's registry.
+    const registry = data.accounts.artifactAccountId ?? '${{ vars.AWS_ACCOUNT_ID }}';
+    expect(deploy.env?.IMAGE_REPOSITORY).toBe(`${registry}.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`);
     expect(Object.keys(deploy.jobs)).toEqual(['test', ...data.environments.map((e) => `deploy-${e.name}`)]);
     // the commit is tested before anything is built or deployed, without AWS access
     const test = deploy.jobs.test!;
@@ -223,9 +232,12 @@ describe.each(presetNamesFor('ec2'))('ec2 preset %s', (preset) => {
   it("deploy.yml passes scripts/deploy.sh an image reference the script's own check accepts", () => {
     // GIVEN the image the deploy step builds from IMAGE_REPOSITORY, for some account and digest
     const image = `${workflow('deploy.yml').env!.IMAGE_REPOSITORY!.replace('${{ vars.AWS_ACCOUNT_ID }}', '123456789012')}@sha256:${'a'.repeat(64)}`;
+    const otherAccount = image.replace(/^[0-9]{12}/, '999999999999');
     // WHEN / THEN: the pattern scripts/deploy.sh validates --image with (a POSIX ERE that JavaScript reads alike)
     const { imagePattern } = scriptsComponent.data!(data) as { imagePattern: string };
     expect(image).toMatch(new RegExp(imagePattern));
+    // AND with accounts, only the registry's account: an image of another account is a usage error
+    if (data.accounts.enabled) expect(otherAccount).not.toMatch(new RegExp(imagePattern));
   });
 });
 
