@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedOptions } from '../../src/options/index.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
-import { presetNamesFor, type PresetName } from '../support/presets.js';
+import { singleAccountPresetNamesFor, type PresetName } from '../support/presets.js';
 
-// The ec2 target's roles; other targets' applied IAM has its own tests.
-const presetNames = presetNamesFor('ec2');
+// The ec2 target's roles in one account; other targets' applied IAM, and presets with accounts
+// (applied-iam-accounts.test.ts), have their own tests.
+const presetNames = singleAccountPresetNamesFor('ec2');
 import { tempDir, writeFiles } from '../support/render-preset.js';
 import { applyRoots, prepareForMoto, renderVariant, requireTerraform, resolvedVariant } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';

@@ -1,4 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -96,4 +97,20 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
         setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5_000).unref();
       }),
   };
+}
+
+/**
+ * Credentials acting in another account of the same moto server: moto answers `sts assume-role` into
+ * `arn:aws:iam::<account>:role/<any name>` with credentials whose calls act in that account, and what they create is
+ * invisible from the default account (123456789012) and from every other. So one server stands in for several AWS
+ * accounts, as an administrator of each would see them.
+ */
+export async function accountEnv(moto: MotoServer, accountId: string): Promise<Record<string, string>> {
+  const { stdout } = await promisify(execFile)(
+    'aws',
+    ['sts', 'assume-role', '--role-arn', `arn:aws:iam::${accountId}:role/administrator`, '--role-session-name', 'test-admin', '--output', 'json'],
+    { env: { ...process.env, ...moto.env } },
+  );
+  const { Credentials: c } = JSON.parse(stdout) as { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string } };
+  return { ...moto.env, AWS_ACCESS_KEY_ID: c.AccessKeyId, AWS_SECRET_ACCESS_KEY: c.SecretAccessKey, AWS_SESSION_TOKEN: c.SessionToken };
 }

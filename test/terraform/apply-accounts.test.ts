@@ -1,0 +1,157 @@
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, it } from 'vitest';
+import { templateData } from '../../src/render/template-data.js';
+import { readRoles } from '../iam/applied-roles.js';
+import { accountEnv, startMoto } from '../support/moto.js';
+import { accountPresetNamesFor, testGeneratorVersion } from '../support/presets.js';
+import { tempDir, writeFiles } from '../support/render-preset.js';
+import { outputs, prepareForMoto, renderVariant, requireTerraform, resolvedVariant, terraform } from '../support/terraform.js';
+import { requireTool } from '../support/tools.js';
+import { expectRolesCoverRuns } from './api-coverage.js';
+
+// Environments in separate AWS accounts, applied as the runbook says: the bootstrap root once per account (a Terraform
+// workspace per account, so each keeps its own local state), with that account's credentials and its environments as
+// input; then each environment root with its own account's credentials. One moto server stands in for every account:
+// `sts assume-role` into arn:aws:iam::<account>:role/… returns credentials acting in that account, and what they create
+// is invisible from the others (test/support/moto.ts). What moto does not do here, as in apply.test.ts: enforce IAM,
+// the document's allowedPattern or bucket and repository policies (test/iam/applied-iam-accounts.test.ts evaluates
+// them), or serve the S3 backend (environment roots use a local backend).
+
+async function aws<T>(env: Record<string, string>, args: string[]): Promise<T> {
+  const { stdout } = await execa('aws', [...args, '--output', 'json'], { env, stdin: 'ignore' });
+  return JSON.parse(stdout) as T;
+}
+
+describe('Terraform apply in separate AWS accounts (moto)', () => {
+  requireTerraform();
+  requireTool('aws', 'pip install awscli');
+
+  it.concurrent.for(accountPresetNamesFor('ec2'))(
+    'preset %s: bootstraps every account, applies each environment in its own, re-plans with no changes, and destroys',
+    { timeout: 900_000 },
+    async (preset, { expect }) => {
+      // GIVEN the rendered preset aimed at one moto server, and an administrator's credentials for each account
+      const options = resolvedVariant(preset);
+      const data = templateData(options, testGeneratorVersion);
+      const { name, region } = options;
+      const moto = await startMoto({ region });
+      try {
+        const environments = data.environments.map((env) => env.name);
+        const [bootstrap, ...roots] = prepareForMoto(writeFiles(tempDir(`tf-accounts-${preset}-`), renderVariant(preset)), environments);
+        const accounts = data.accounts.list;
+        expect(accounts.length).toBeGreaterThan(1);
+        const admin = Object.fromEntries(await Promise.all(accounts.map(async (account) => [account.id, await accountEnv(moto, account.id)] as const)));
+        const accountOf = (env: string) => data.environments.find((e) => e.name === env)!.accountId!;
+        const inWorkspace = (account: string) => ({ ...admin[account]!, TF_WORKSPACE: account });
+        const hosted = (account: string) => ['-var', `environments=${JSON.stringify(accounts.find((a) => a.id === account)!.environments)}`];
+
+        // WHEN the bootstrap runs once per account, each in its own workspace (own local state), concurrently
+        await terraform(bootstrap!, ['init', '-input=false'], { env: moto.env });
+        for (const account of accounts) await terraform(bootstrap!, ['workspace', 'new', account.id], { env: moto.env });
+        await Promise.all(accounts.map((account) => terraform(bootstrap!, ['apply', '-auto-approve', '-input=false', ...hosted(account.id)], { env: inWorkspace(account.id) })));
+        // AND each environment root with its own account's credentials (they share nothing but what a bootstrap made)
+        await Promise.all(
+          roots.map(async (root, i) => {
+            const env = admin[accountOf(environments[i]!)]!;
+            await terraform(root, ['init', '-input=false'], { env });
+            await terraform(root, ['apply', '-auto-approve', '-input=false'], { env: { ...env, TF_LOG: 'json', TF_LOG_PATH: join(root, 'apply-log.json') } });
+          }),
+        );
+
+        // THEN (checked side by side: each is a separate process, and the machine is shared)
+        const registry = data.accounts.artifactAccountId!;
+        const later = data.accounts.crossAccountEnvironments;
+        const [first, second] = accounts.map((account) => account.id);
+        const checks: Promise<void>[] = [
+          // every account has its own state bucket, OIDC provider and plan role; only the first environment's account
+          // holds the image repository
+          ...accounts.map(async (account) => {
+            const out = await outputs(bootstrap!, inWorkspace(account.id));
+            expect(out.state_bucket_name).toBe(`${name}-tfstate-${account.id}`);
+            expect(out.github_oidc_provider_arn).toBe(`arn:aws:iam::${account.id}:oidc-provider/token.actions.githubusercontent.com`);
+            expect(out.plan_role_arn).toBe(`arn:aws:iam::${account.id}:role/${name}-plan`);
+            // (terraform output leaves a null output out)
+            expect(out.ecr_repository_url ?? null).toBe(account.holdsArtifacts ? `${account.id}.dkr.ecr.${region}.amazonaws.com/${name}` : null);
+            const repositories = await aws<{ repositories: { repositoryName: string }[] }>(admin[account.id]!, ['ecr', 'describe-repositories']);
+            expect(repositories.repositories.map((r) => r.repositoryName)).toEqual(account.holdsArtifacts ? [name] : []);
+          }),
+          // each environment's roles live in its account, and its deploy document admits the registry's images only
+          ...environments.map(async (environment, i) => {
+            const account = accountOf(environment);
+            const out = await outputs(roots[i]!, admin[account]!);
+            expect(out.deploy_role_arn).toBe(`arn:aws:iam::${account}:role/${name}-${environment}-deploy`);
+            expect(out.instance_role_arn).toBe(`arn:aws:iam::${account}:role/${name}-${environment}-instance`);
+            const document = await aws<{ Content: string }>(admin[account]!, ['ssm', 'get-document', '--name', `${name}-${environment}-deploy`, '--document-format', 'JSON']);
+            const imageUri = (JSON.parse(document.Content) as { parameters: { ImageUri: { allowedPattern: string } } }).parameters.ImageUri;
+            expect(imageUri.allowedPattern).toBe(`^${registry}\\.dkr\\.ecr\\.${region}\\.amazonaws\\.com/${name}@sha256:[0-9a-f]{64}$`);
+          }),
+          // the registry's repository policy names the later accounts' readers, each pinned to its role
+          (async () => {
+            const policy = await aws<{ policyText: string }>(admin[registry]!, ['ecr', 'get-repository-policy', '--repository-name', name]);
+            const pull = (JSON.parse(policy.policyText) as { Statement: { Sid: string; Condition: { StringEquals: Record<string, string | string[]> } }[] }).Statement.find((s) => s.Sid === 'PullFromOtherAccounts');
+            expect([pull?.Condition.StringEquals['aws:PrincipalArn']].flat().sort()).toEqual(later.map((env) => `arn:aws:iam::${env.accountId}:role/${name}-${env.name}-instance`).sort());
+          })(),
+          // nothing of it is visible from an account that hosts no environment (moto's default one)
+          (async () => {
+            const outsider = await aws<{ Roles: { RoleName: string }[] }>(moto.env, ['iam', 'list-roles']);
+            expect(outsider.Roles.filter((role) => role.RoleName.startsWith(name))).toEqual([]);
+            expect(await aws(moto.env, ['iam', 'list-open-id-connect-providers'])).toEqual({ OpenIDConnectProviderList: [] });
+          })(),
+          // a root refuses the credentials of another account before it reads or changes anything
+          (async () => {
+            const lastRoot = roots[roots.length - 1]!;
+            // (-lock=false: the re-plan below holds this state's lock at the same time)
+            const refused = await terraform(lastRoot, ['plan', '-input=false', '-lock=false'], { env: admin[first!]!, okExitCodes: [1] });
+            expect(refused.stderr).toContain(`AWS account ID not allowed: ${first}`);
+          })(),
+          // the bootstrap refuses environments the account does not host, naming the ones it does
+          (async () => {
+            const refused = await terraform(bootstrap!, ['plan', '-input=false', '-lock=false', ...hosted(first!)], { env: inWorkspace(second!), okExitCodes: [1] });
+            expect(refused.stderr.replace(/\s*│\s*/g, ' ')).toContain(`Account ${second} hosts ${JSON.stringify(accounts.find((a) => a.id === second)!.environments)}`);
+          })(),
+          // a second plan of every root, in its account, finds nothing to change; the JSON log of each environment's
+          // records every AWS call the provider made for it
+          ...accounts.map(async (account) => {
+            const plan = await terraform(bootstrap!, ['plan', '-detailed-exitcode', '-input=false', ...hosted(account.id)], { env: inWorkspace(account.id), okExitCodes: [0, 2] });
+            expect(plan.exitCode, `bootstrap of ${account.id}:\n${plan.stdout}`).toBe(0);
+          }),
+          ...roots.map(async (root, i) => {
+            const env = { ...admin[accountOf(environments[i]!)]!, TF_LOG: 'json', TF_LOG_PATH: join(root, 'plan-log.json') };
+            const plan = await terraform(root, ['plan', '-detailed-exitcode', '-input=false'], { env, okExitCodes: [0, 2] });
+            expect(plan.exitCode, `${root}:\n${plan.stdout}`).toBe(0);
+          }),
+        ];
+        await Promise.all(checks);
+
+        // AND in each account, the plan role and the environment's infra role grant every call of its plan and (IAM
+        // writes aside) of its first apply: the plan role no longer reads the image repository, which is in another
+        // account for some environments, and no plan needs it
+        await Promise.all(
+          environments.map(async (environment, i) => {
+            const roles = await readRoles(admin[accountOf(environment)]!, [`${name}-plan`, `${name}-${environment}-infra`]);
+            await expectRolesCoverRuns(
+              expect,
+              environment,
+              { plan: roles.get(`${name}-plan`)!, infra: roles.get(`${name}-${environment}-infra`)! },
+              { plan: join(roots[i]!, 'plan-log.json'), apply: join(roots[i]!, 'apply-log.json') },
+            );
+          }),
+        );
+
+        // AND everything is destroyed: the environments, then each account's bootstrap
+        await Promise.all(roots.map((root, i) => terraform(root, ['destroy', '-auto-approve', '-input=false'], { env: admin[accountOf(environments[i]!)]! })));
+        await Promise.all(accounts.map((account) => terraform(bootstrap!, ['destroy', '-auto-approve', '-input=false', ...hosted(account.id)], { env: inWorkspace(account.id) })));
+        await Promise.all(
+          accounts.map(async (account) => {
+            const roles = await aws<{ Roles: { RoleName: string }[] }>(admin[account.id]!, ['iam', 'list-roles']);
+            expect(roles.Roles.map((role) => role.RoleName).filter((role) => role.startsWith(name))).toEqual([]);
+            expect(await aws(admin[account.id]!, ['s3api', 'list-buckets', '--query', 'Buckets[].Name'])).toEqual([]);
+          }),
+        );
+      } finally {
+        await moto.stop();
+      }
+    },
+  );
+});
