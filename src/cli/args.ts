@@ -42,7 +42,7 @@ export const githubFlags = [
     flag: 'aws-account-id',
     kind: 'string',
     placeholder: 'ID',
-    description: 'with --create-github-repo: the AWS_ACCOUNT_ID repository variable (12 digits)',
+    description: 'with --create-github-repo: the AWS_ACCOUNT_ID repository variable (12 digits; with --accounts, each environment gets its own)',
     validate: validateAwsAccountId,
   },
 ] as const;

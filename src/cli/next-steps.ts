@@ -48,8 +48,49 @@ const firstSteps: Partial<Record<Target, (options: ResolvedOptions, at: InScaffo
   ],
 };
 
+/** The accounts of the environments (option accounts), in promotion order of their first environment, with what each hosts. */
+function accountsOf(options: ResolvedOptions): { id: string; environments: string[] }[] {
+  const accounts: { id: string; environments: string[] }[] = [];
+  for (const environment of options.environments) {
+    const id = options.accounts[environment];
+    if (id === undefined) continue;
+    const account = accounts.find((a) => a.id === id);
+    if (account) account.environments.push(environment);
+    else accounts.push({ id, environments: [environment] });
+  }
+  return accounts;
+}
+
+/**
+ * With environments in separate accounts: the bootstrap once per account (a workspace each, its environments as
+ * input), then each environment against its own account's bucket, each with that account's admin credentials.
+ */
+function accountRoots(options: ResolvedOptions, at: InScaffold): Step[] {
+  const bootstrap = at('terraform/bootstrap');
+  return [
+    {
+      say: "Bootstrap each AWS account, once, with its administrator's credentials (state bucket, OIDC provider, plan role; a workspace per account):",
+      run: [
+        `terraform -chdir=${bootstrap} init`,
+        ...accountsOf(options).map(
+          (account) => `AWS_PROFILE=admin-${account.id} TF_WORKSPACE=${account.id} terraform -chdir=${bootstrap} apply -var 'environments=${JSON.stringify(account.environments)}'`,
+        ),
+      ],
+    },
+    {
+      say: "Apply each environment with its account's administrator credentials (review its terraform.tfvars first):",
+      run: options.environments.flatMap((environment) => {
+        const root = at(`terraform/environments/${environment}`);
+        const account = options.accounts[environment]!;
+        return [`export AWS_PROFILE=admin-${account}`, `terraform -chdir=${root} init -backend-config=bucket=${options.name}-tfstate-${account}`, `terraform -chdir=${root} apply`];
+      }),
+    },
+  ];
+}
+
 /** Bootstrap the account, then the first apply of each environment, both as an administrator. */
 function terraformRoots(options: ResolvedOptions, at: InScaffold): Step[] {
+  if (Object.keys(options.accounts).length > 0) return accountRoots(options, at);
   const bootstrap = at('terraform/bootstrap');
   const stateBucket = `"bucket=$(terraform -chdir=${bootstrap} output -raw state_bucket_name)"`;
   return [
@@ -72,14 +113,19 @@ const enable = (repo: string): Step => ({ say: 'Enable the pipeline:', run: [`gh
 
 const accountId = (repo: string) => `gh variable set AWS_ACCOUNT_ID --body "$(aws sts get-caller-identity --query Account --output text)" --repo ${repo}`;
 
+/** With accounts: each GitHub environment's own AWS_ACCOUNT_ID (its jobs read it before the repository's). */
+const environmentAccountIds = (options: ResolvedOptions, repo: string) =>
+  options.environments.map((environment) => `gh variable set AWS_ACCOUNT_ID --env ${environment} --body ${options.accounts[environment]} --repo ${repo}`);
+
 /** What is left on GitHub: everything when the repository is not created yet; the account id at most when it is. */
 function githubSteps(options: ResolvedOptions, where: string, after: After): Step[] {
   const environments = options.environments.join(', ');
+  const withAccounts = Object.keys(options.accounts).length > 0;
   const { github } = after;
   if (github) {
     return [
       {
-        say: `The GitHub environments (${environments}), variables and branch protection are set.${github.accountIdSet ? '' : ' Set the account id the roles live in:'}`,
+        say: `The GitHub environments (${environments}), ${withAccounts ? "variables (each environment's AWS_ACCOUNT_ID)" : 'variables'} and branch protection are set.${github.accountIdSet ? '' : ' Set the account id the roles live in:'}`,
         ...(github.accountIdSet ? {} : { run: [accountId(github.repoArgument)] }),
       },
       enable(github.repoArgument),
@@ -90,12 +136,13 @@ function githubSteps(options: ResolvedOptions, where: string, after: After): Ste
   return [
     {
       say:
-        `On GitHub: create ${repo}, the variable AWS_ACCOUNT_ID, and the environments (${environments}) with a branch policy ` +
-        `for main (section 3 of docs/runbook.md has every command; the region, ${options.region}, is in the workflows); ` +
+        `On GitHub: create ${repo}, the environments (${environments}) with a branch policy for main, and ` +
+        `${withAccounts ? "then each environment's variable AWS_ACCOUNT_ID" : 'the variable AWS_ACCOUNT_ID'} ` +
+        `(section 3 of docs/runbook.md has every command; the region, ${options.region}, is in the workflows); ` +
         `then ${after.committed ? 'push' : 'commit and push'}:`,
       run: [
         `gh repo create ${repo} --private`,
-        accountId(repo),
+        ...(withAccounts ? environmentAccountIds(options, repo) : [accountId(repo)]),
         // Only a repository of its own gets a remote: inside another one, the remote would be that one's.
         ...(after.committed ? [`${git} remote add origin git@github.com:${repo}.git`, `${git} push -u origin main`] : []),
       ],

@@ -5,7 +5,7 @@ import { branchPolicyBody, environmentBody, type Reviewer } from './environments
 import { createRepositoryBody } from './ensure-repository.js';
 import { mainBranch } from './push-scaffold.js';
 import { requiredChecks } from './required-checks.js';
-import { repositoryVariables } from './variables.js';
+import { environmentVariables, repositoryVariables } from './variables.js';
 
 /** A write the real run would make; `times` for the git objects, one call each. */
 export interface PlannedCall {
@@ -26,6 +26,7 @@ export interface PlanInput {
   readonly reviewers: readonly Reviewer[];
   readonly region: string;
   readonly awsAccountId?: string;
+  readonly accounts: Readonly<Record<string, string>>;
 }
 
 const blobSha = (content: string) => {
@@ -55,6 +56,7 @@ export function plannedCalls(input: PlanInput): PlannedCall[] {
       { method: 'POST' as const, path: `${repo}/environments/${environment}/deployment-branch-policies`, body: branchPolicyBody },
     ]),
     ...repositoryVariables(input.region, input.awsAccountId).map(({ name, value }) => ({ method: 'POST' as const, path: `${repo}/actions/variables`, body: { name, value } })),
+    ...environmentVariables(input.environments, input.accounts).map(({ environment, name, value }) => ({ method: 'POST' as const, path: `${repo}/environments/${environment}/variables`, body: { name, value } })),
     { method: 'PUT', path: `${repo}/branches/${mainBranch}/protection`, body: protectionBody(requiredChecks(input.files), input.reviewers.length > 0 ? 1 : 0) },
   ];
 }

@@ -9,7 +9,7 @@ import { githubHost } from './github-token.js';
 import { pushScaffold, setOrigin } from './push-scaffold.js';
 import { requiredChecks } from './required-checks.js';
 import { isGithubCloud, readSubjectFormat, type SubjectFormat } from './subject-format.js';
-import { ensureVariables, repositoryVariables } from './variables.js';
+import { ensureEnvironmentVariables, ensureVariables, environmentVariables, repositoryVariables } from './variables.js';
 
 /** What steps 1–2 learned: the repository, the subjects its tokens carry, and the reviewers' ids. */
 export interface PreparedRepository {
@@ -36,6 +36,8 @@ export interface FinishInput {
   readonly environments: readonly string[];
   readonly region: string;
   readonly awsAccountId?: string;
+  /** Option accounts: each environment's AWS_ACCOUNT_ID, set as that environment's variable. */
+  readonly accounts: Readonly<Record<string, string>>;
   /** The rendered files; ci.yml names the status checks `main` requires. */
   readonly files: readonly RenderedFile[];
 }
@@ -50,7 +52,10 @@ export function ghRepoArgument(apiUrl: string, repository: GithubRepository): st
   return isGithubCloud(apiUrl) ? repository.fullName : `${githubHost(apiUrl)}/${repository.fullName}`;
 }
 
-/** Steps 3–6, once the scaffold is committed locally: push, environments, variables, branch protection. */
+/**
+ * Steps 3–6, once the scaffold is committed locally: push, environments, variables (the repository's, then each
+ * environment's when environments live in separate accounts), branch protection.
+ */
 export async function finishRepository(session: GithubSession, prepared: PreparedRepository, input: FinishInput): Promise<FinishedRepository> {
   const { ctx } = session;
   const { repository, reviewers } = prepared;
@@ -58,6 +63,7 @@ export async function finishRepository(session: GithubSession, prepared: Prepare
   await setOrigin(ctx, repository, input.directory, pushed.sha);
   const limitations = await ensureEnvironments(ctx, repository, input.environments, reviewers);
   await ensureVariables(ctx, repository, repositoryVariables(input.region, input.awsAccountId));
+  await ensureEnvironmentVariables(ctx, repository, environmentVariables(input.environments, input.accounts));
   limitations.push(...(await ensureBranchProtection(ctx, repository, requiredChecks(input.files), reviewers.length > 0 ? 1 : 0)));
   return { limitations };
 }

@@ -36,3 +36,39 @@ export async function ensureVariables(ctx: GithubContext, repository: GithubRepo
   }
   ctx.say(`GitHub: variables ${final.join(', ')}`);
 }
+
+/** A variable of one GitHub environment: a job running in that environment reads it before the repository's. */
+export interface EnvironmentVariable {
+  readonly environment: string;
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * With environments in separate accounts (option accounts): each environment's own AWS_ACCOUNT_ID, which its jobs
+ * build role ARNs from. Empty with one account (then AWS_ACCOUNT_ID is a repository variable).
+ */
+export function environmentVariables(environments: readonly string[], accounts: Readonly<Record<string, string>>): EnvironmentVariable[] {
+  return environments.filter((environment) => accounts[environment] !== undefined).map((environment) => ({ environment, name: 'AWS_ACCOUNT_ID', value: accounts[environment]! }));
+}
+
+/**
+ * Step 5, with accounts: each environment's variables, read first and written only when missing or different. The
+ * environments exist already (step 4), as the API needs.
+ */
+export async function ensureEnvironmentVariables(ctx: GithubContext, repository: GithubRepository, variables: readonly EnvironmentVariable[]): Promise<void> {
+  if (variables.length === 0) return;
+  const { owner, name: repo, fullName } = repository;
+  const final: string[] = [];
+  for (const { environment, name, value } of variables) {
+    const path = { owner, repo, environment_name: environment, name };
+    const existing = await read(ctx, `read the variable ${name} of the environment ${environment} of ${fullName}`, () => ctx.octokit.rest.actions.getEnvironmentVariable(path));
+    if (!existing) {
+      await call(ctx, `set the variable ${name} of the environment ${environment} of ${fullName}`, () => ctx.octokit.rest.actions.createEnvironmentVariable({ ...path, value }));
+    } else if (existing.value !== value) {
+      await call(ctx, `update the variable ${name} of the environment ${environment} of ${fullName}`, () => ctx.octokit.rest.actions.updateEnvironmentVariable({ ...path, value }));
+    }
+    final.push(`${environment}: ${name}=${value}`);
+  }
+  ctx.say(`GitHub: environment variables ${final.join(', ')}`);
+}

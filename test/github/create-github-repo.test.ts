@@ -144,6 +144,54 @@ describe('--create-github-repo against a stateful fake GitHub', () => {
     expect(pushed.get('.projenrc.ts')).not.toContain('githubRepoId');
   });
 
+  it('with --accounts, sets AWS_ACCOUNT_ID on each environment (not on the repository), reading before writing', async () => {
+    // GIVEN a GitHub with nothing for octo/demo
+    const fake = await github();
+    const cwd = tempDir();
+    const args = [...base, '--environments', 'dev,prod', '--accounts', 'dev=111111111111,prod=222222222222'];
+    // WHEN the scaffold is created with environments in two accounts
+    const run = await runCliInProcess(fake, args, cwd);
+    // THEN each GitHub environment holds its own account, and the repository none (so no job falls back to it)
+    expect(run.exitCode, run.stderr).toBe(0);
+    await expectConfigured(fake, 'octo/demo', join(cwd, 'demo'), { environments: ['dev', 'prod'] });
+    const repo = fake.repository('octo/demo')!;
+    expect(Object.fromEntries([...repo.environments].map(([name, env]) => [name, Object.fromEntries(env.variables)]))).toEqual({
+      dev: { AWS_ACCOUNT_ID: '111111111111' },
+      prod: { AWS_ACCOUNT_ID: '222222222222' },
+    });
+    expect(run.stdout).toContain('GitHub: environment variables dev: AWS_ACCOUNT_ID=111111111111, prod: AWS_ACCOUNT_ID=222222222222');
+    expect(run.stdout).not.toContain('gh variable set AWS_ACCOUNT_ID');
+    // AND an environment's variable is written after the environment exists
+    const order = fake.requests.map((r) => `${r.method} ${r.path}`);
+    expect(order.indexOf('PUT /repos/octo/demo/environments/prod')).toBeLessThan(order.indexOf('POST /repos/octo/demo/environments/prod/variables'));
+    // AND the pushed scaffold is the two-account one
+    expect(fake.files('octo/demo').get('.projenrc.ts')).toContain('"prod": "222222222222"');
+    expect(fake.files('octo/demo').get('terraform/environments/prod/versions.tf')).toContain('allowed_account_ids = ["222222222222"]');
+
+    // WHEN someone points prod at another account, and the same command runs again
+    repo.environments.get('prod')!.variables.set('AWS_ACCOUNT_ID', '999999999999');
+    const writes = fake.writes.length;
+    const again = await runCliInProcess(fake, args, cwd);
+    // THEN it read every variable and rewrote only prod's
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(fake.writes.slice(writes).map((w) => `${w.method} ${w.path} ${JSON.stringify(w.body)}`)).toEqual([
+      'PATCH /repos/octo/demo/environments/prod/variables/AWS_ACCOUNT_ID {"value":"222222222222"}',
+    ]);
+    expect(repo.environments.get('prod')!.variables.get('AWS_ACCOUNT_ID')).toBe('222222222222');
+  });
+
+  it('with --accounts, resumes after an environment variable was set but its answer lost, with no duplicate writes', async () => {
+    const fake = await github();
+    fake.failNext('POST', /\/environments\/prod\/variables$/, 502, { afterApply: true });
+    const cwd = tempDir();
+    const args = [...base, '--environments', 'dev,prod', '--accounts', 'dev=111111111111,prod=222222222222'];
+    expect((await runCliInProcess(fake, args, cwd)).exitCode).toBe(1);
+    const second = await runCliInProcess(fake, args, cwd);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(fake.repository('octo/demo')!.environments.get('prod')!.variables.get('AWS_ACCOUNT_ID')).toBe('222222222222');
+    expect(duplicateWrites(fake)).toEqual([]);
+  });
+
   // Each GitHub step failing once, some after GitHub applied the call (the answer was lost), then the same command.
   const failures: [string, string, RegExp, number, boolean][] = [
     ['creating the repository', 'POST', /^\/user\/repos$/, 502, false],
@@ -381,7 +429,7 @@ describe('--create-github-repo against a stateful fake GitHub', () => {
     const fake = await github();
     const cwd = tempDir();
     // WHEN dry-run
-    const dry = await runCliInProcess(fake, [...base, '--dry-run', '--aws-account-id', '123456789012'], cwd);
+    const dry = await runCliInProcess(fake, [...base, '--dry-run', '--environments', 'dev,prod', '--accounts', 'dev=111111111111,prod=222222222222'], cwd);
     // THEN the plan is printed, GitHub saw no write and nothing exists locally
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(fake.writes).toEqual([]);
@@ -392,8 +440,9 @@ describe('--create-github-repo against a stateful fake GitHub', () => {
       .filter((m): m is RegExpExecArray => m !== null)
       .flatMap((m) => Array<string>(Number(m[3] ?? 1)).fill(`${m[1]} ${m[2]}`));
     expect(planned).toContain('POST /user/repos');
+    expect(dry.stdout).toContain('POST  /repos/octo/demo/environments/prod/variables {"name":"AWS_ACCOUNT_ID","value":"222222222222"}');
     // WHEN the real run follows THEN its writes are exactly the plan
-    const real = await runCliInProcess(fake, [...base, '--aws-account-id', '123456789012'], cwd);
+    const real = await runCliInProcess(fake, [...base, '--environments', 'dev,prod', '--accounts', 'dev=111111111111,prod=222222222222'], cwd);
     expect(real.exitCode, real.stderr).toBe(0);
     expect(fake.writes.map((w) => `${w.method} ${w.path}`).sort()).toEqual(planned.sort());
   });
@@ -411,6 +460,12 @@ describe('--create-github-repo flags: one line, exit 2, nothing written, GitHub 
     ['immutable ids given by hand', [...base, '--github-owner-id', '1', '--github-repo-id', '2'], /--github-owner-id: with --create-github-repo the ids are read from GitHub/],
     ['an owner that is not the organization', [...base, '--github-owner', 'other', '--github-org', 'nimbus'], /--github-owner other and --github-org nimbus disagree/],
     ['an invalid region', [...base, '--region', 'mars-1'], /--region: "mars-1" is not an AWS region id/],
+    [
+      '--aws-account-id with --accounts',
+      [...base, '--environments', 'dev,prod', '--accounts', 'dev=111111111111,prod=222222222222', '--aws-account-id', '123456789012'],
+      /^create-ec2-oidc-pipeline: --aws-account-id: with --accounts, each environment's AWS_ACCOUNT_ID comes from --accounts \(as an environment variable\); drop --aws-account-id$/,
+    ],
+    ['an environment without its account', [...base, '--environments', 'dev,prod', '--accounts', 'dev=111111111111'], /--accounts: names no account for prod; give every environment its account/],
   ];
 
   it.each(bad)('rejects %s', async (_case, args, message) => {

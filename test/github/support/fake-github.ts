@@ -38,6 +38,8 @@ interface Environment {
   deployment_branch_policy: { protected_branches: boolean; custom_branch_policies: boolean } | null;
   reviewers: { type: 'User' | 'Team'; id: number }[];
   policies: { id: number; name: string; type: string }[];
+  /** The environment's own variables: a job running in it reads them before the repository's. */
+  variables: Map<string, string>;
 }
 
 export interface FakeRepository {
@@ -326,6 +328,7 @@ export class FakeGithub {
           deployment_branch_policy: (b.deployment_branch_policy as Environment['deployment_branch_policy']) ?? null,
           reviewers: ((b.reviewers as Environment['reviewers'] | undefined) ?? current?.reviewers ?? []).map(({ type, id }) => ({ type, id })),
           policies: current?.policies ?? [],
+          variables: current?.variables ?? new Map(),
         };
         for (const reviewer of env.reviewers) {
           const known = reviewer.type === 'User' ? [user, ...(this.options.otherUsers ?? [])].some((u) => u.id === reviewer.id) : (this.options.organizations ?? []).some((o) => o.teams?.some((t) => t.id === reviewer.id));
@@ -345,6 +348,24 @@ export class FakeGithub {
         const policy = { id: this.nextId++, name: String(b.name), type: String(b.type ?? 'branch') };
         env.policies.push(policy);
         return [200, policy];
+      }
+    }
+    if ((p = r(/^\/environments\/([^/]+)\/variables$/)) && method === 'POST') {
+      const env = repo.environments.get(p[0]!);
+      if (!env) throw new HttpError(404, 'Not Found');
+      const name = String(b.name);
+      if (env.variables.has(name)) throw new HttpError(409, 'Already exists');
+      env.variables.set(name, String(b.value));
+      return [201, {}];
+    }
+    if ((p = r(/^\/environments\/([^/]+)\/variables\/([^/]+)$/))) {
+      const env = repo.environments.get(p[0]!);
+      const name = p[1]!;
+      if (!env || !env.variables.has(name)) throw new HttpError(404, 'Not Found');
+      if (method === 'GET') return [200, { name, value: env.variables.get(name), created_at: repo.created_at, updated_at: repo.created_at }];
+      if (method === 'PATCH') {
+        env.variables.set(name, String(b.value));
+        return [204, undefined];
       }
     }
     if (method === 'POST' && rest === '/actions/variables') {
