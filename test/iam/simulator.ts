@@ -62,16 +62,25 @@ export function trustAllows(trust: PolicyDocument, roleArn: string, token: WebId
   return analysis.result === 'Allowed';
 }
 
+/** aws:PrincipalArn of a request: the role's ARN for a role or one of its sessions, else the principal itself. */
+function principalArn(principal: string): string {
+  const session = /^arn:(aws[a-z-]*):sts::([0-9]{12}):assumed-role\/([^/]+)\/.+$/.exec(principal);
+  return session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : principal;
+}
+
 export interface PermissionRequest {
   readonly action: string;
   readonly resource: string;
   readonly context?: Record<string, string | string[]>;
-  /** The resource's own policy, where AWS requires one (a KMS key's key policy). */
+  /** The account that owns the resource; default: the principal's. Another account makes the request cross-account. */
+  readonly resourceAccount?: string;
+  /** The resource's own policy, where AWS requires one (a KMS key's key policy), or as read back (an ECR repository policy). */
   readonly resourcePolicy?: PolicyDocument;
 }
 
 /**
- * Would a principal holding `policies` be allowed `request`? Fails on a simulation the simulator cannot run (an unknown
+ * Would a principal holding `policies` be allowed `request`? Across accounts (`resourceAccount` another than the
+ * principal's), both its policies and the resource's policy must allow it, as AWS decides. Fails on a simulation the simulator cannot run (an unknown
  * action, a resource the action does not take) or on a context key it would ignore: either would make "denied" vacuous.
  */
 export async function permissionAllows(
@@ -84,8 +93,10 @@ export async function permissionAllows(
       request: {
         principal,
         action: request.action,
-        resource: { resource: request.resource, accountId: principal.split(':')[4]! },
-        contextVariables: request.context ?? {},
+        resource: { resource: request.resource, accountId: request.resourceAccount ?? principal.split(':')[4]! },
+        // AWS sets aws:PrincipalArn on every request (a role's ARN for its sessions); the simulator leaves it to the
+        // caller, and the registry's repository policy pins cross-account pulls to roles with it.
+        contextVariables: { 'aws:PrincipalArn': principalArn(principal), ...request.context },
       },
       identityPolicies: policies.map(({ name, policy }) => ({ name, policy })),
       ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),

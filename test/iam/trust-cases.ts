@@ -2,8 +2,11 @@ import type { ResolvedOptions } from '../../src/options/index.js';
 import type { AppliedRole } from './applied-roles.js';
 import { trustAllows, type WebIdentity } from './simulator.js';
 
+/** The GitHub OIDC provider of an account: every account that hosts an environment has its own. */
+export const githubProviderOf = (accountId: string) => `arn:aws:iam::${accountId}:oidc-provider/token.actions.githubusercontent.com`;
+
 export const account = '123456789012';
-export const githubProvider = `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
+export const githubProvider = githubProviderOf(account);
 const audience = 'sts.amazonaws.com';
 
 export interface TrustCase {
@@ -22,19 +25,19 @@ export function subjectPrefix(options: ResolvedOptions): string {
   return ownerId && repoId ? `repo:${owner}@${ownerId}/${repo}@${repoId}` : `repo:${owner}/${repo}`;
 }
 
-const token = (sub: string | undefined, overrides: Partial<WebIdentity> = {}): WebIdentity => ({
-  provider: githubProvider,
-  aud: audience,
-  ...(sub === undefined ? {} : { sub }),
-  ...overrides,
-});
-
 /**
  * The tokens a role must accept (its own subjects) and at least a dozen it must refuse: forks, look-alike owners and
  * repositories (prefix and suffix), other branches and tags, other environments, pull requests for roles that write,
  * case variants, near-miss subjects, a wrong or missing audience, another account's provider, another provider.
  */
-export function trustMatrix(options: ResolvedOptions, role: { kind: 'plan' | 'deploy' | 'infra'; environment?: string }): TrustMatrix {
+export function trustMatrix(options: ResolvedOptions, role: { kind: 'plan' | 'deploy' | 'infra'; environment?: string }, provider = githubProvider): TrustMatrix {
+  const token = (sub: string | undefined, overrides: Partial<WebIdentity> = {}): WebIdentity => ({
+    provider,
+    aud: audience,
+    ...(sub === undefined ? {} : { sub }),
+    ...overrides,
+  });
+  const roleAccount = provider.split(':')[4]!;
   const prefix = subjectPrefix(options);
   const { githubOwner: owner, githubRepo: repo, githubOwnerId: ownerId, githubRepoId: repoId } = options;
   const ownerPart = ownerId ? `${owner}@${ownerId}` : owner;
@@ -63,10 +66,10 @@ export function trustMatrix(options: ResolvedOptions, role: { kind: 'plan' | 'de
     { label: 'its subject with a character missing', token: token(own.slice(0, -1)) },
     { label: 'its subject, for another audience', token: token(own, { aud: 'https://github.com/' + owner }) },
     { label: 'its subject, for a look-alike audience', token: token(own, { aud: `${audience}.evil.example` }) },
-    { label: 'its subject, with no audience', token: { provider: githubProvider, sub: own } },
+    { label: 'its subject, with no audience', token: { provider, sub: own } },
     { label: 'no subject at all', token: token(undefined) },
     { label: 'its subject, from another account’s provider', token: token(own, { provider: 'arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com' }) },
-    { label: 'its subject, from another provider in this account', token: token(own, { provider: `arn:aws:iam::${account}:oidc-provider/gitlab.com` }) },
+    { label: 'its subject, from another provider in this account', token: token(own, { provider: `arn:aws:iam::${roleAccount}:oidc-provider/gitlab.com` }) },
     { label: 'a workflow-level environment job of a reusable workflow elsewhere', token: token(`repo:evil/shared-workflows${suffix}`) },
   ];
   if (ownerId && repoId) {
