@@ -52,7 +52,7 @@ const firstSteps: Partial<Record<Target, (options: ResolvedOptions, at: InScaffo
 function accountsOf(options: ResolvedOptions): { id: string; environments: string[] }[] {
   const accounts: { id: string; environments: string[] }[] = [];
   for (const environment of options.environments) {
-    const id = options.accounts[environment];
+    const id = (options.accounts ?? {})[environment];
     if (id === undefined) continue;
     const account = accounts.find((a) => a.id === id);
     if (account) account.environments.push(environment);
@@ -81,7 +81,7 @@ function accountRoots(options: ResolvedOptions, at: InScaffold): Step[] {
       say: "Apply each environment with its account's administrator credentials (review its terraform.tfvars first):",
       run: options.environments.flatMap((environment) => {
         const root = at(`terraform/environments/${environment}`);
-        const account = options.accounts[environment]!;
+        const account = (options.accounts ?? {})[environment]!;
         return [`export AWS_PROFILE=admin-${account}`, `terraform -chdir=${root} init -backend-config=bucket=${options.name}-tfstate-${account}`, `terraform -chdir=${root} apply`];
       }),
     },
@@ -90,7 +90,7 @@ function accountRoots(options: ResolvedOptions, at: InScaffold): Step[] {
 
 /** Bootstrap the account, then the first apply of each environment, both as an administrator. */
 function terraformRoots(options: ResolvedOptions, at: InScaffold): Step[] {
-  if (Object.keys(options.accounts).length > 0) return accountRoots(options, at);
+  if (Object.keys(options.accounts ?? {}).length > 0) return accountRoots(options, at);
   const bootstrap = at('terraform/bootstrap');
   const stateBucket = `"bucket=$(terraform -chdir=${bootstrap} output -raw state_bucket_name)"`;
   return [
@@ -115,12 +115,12 @@ const accountId = (repo: string) => `gh variable set AWS_ACCOUNT_ID --body "$(aw
 
 /** With accounts: each GitHub environment's own AWS_ACCOUNT_ID (its jobs read it before the repository's). */
 const environmentAccountIds = (options: ResolvedOptions, repo: string) =>
-  options.environments.map((environment) => `gh variable set AWS_ACCOUNT_ID --env ${environment} --body ${options.accounts[environment]} --repo ${repo}`);
+  options.environments.map((environment) => `gh variable set AWS_ACCOUNT_ID --env ${environment} --body ${(options.accounts ?? {})[environment]} --repo ${repo}`);
 
 /** What is left on GitHub: everything when the repository is not created yet; the account id at most when it is. */
 function githubSteps(options: ResolvedOptions, where: string, after: After): Step[] {
   const environments = options.environments.join(', ');
-  const withAccounts = Object.keys(options.accounts).length > 0;
+  const withAccounts = Object.keys(options.accounts ?? {}).length > 0;
   const { github } = after;
   if (github) {
     return [

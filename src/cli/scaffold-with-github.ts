@@ -102,7 +102,7 @@ export async function scaffoldWithGithub(args: ParsedArgs, github: GithubArgs, g
       const found = await inspectRepository(session, github, repoName);
       io.out('Dry run: GitHub writes a real run would make (only reads were made; nothing is created or changed):');
       if (found.exists) io.out(`  ${owner}/${repoName} exists: a real run first checks it holds nothing but GitHub's first commit or this scaffold (refusing otherwise), and writes only what is missing`);
-      const calls = plannedCalls({ owner, isOrganization: github.org !== undefined, name: repoName, visibility: github.visibility, repositoryExists: found.exists, files, environments: options.environments, reviewers: found.reviewers, region: options.region, awsAccountId: github.awsAccountId, accounts: options.accounts });
+      const calls = plannedCalls({ owner, isOrganization: github.org !== undefined, name: repoName, visibility: github.visibility, repositoryExists: found.exists, files, environments: options.environments, reviewers: found.reviewers, region: options.region, awsAccountId: github.awsAccountId, accounts: options.accounts ?? {} });
       for (const call of calls) io.out(`  ${formatPlannedCall(call)}`);
       io.out('  (the trust policies are rendered after GitHub reports the repository\'s OIDC subject format: names, or immutable ids)');
       printDryRunFiles(io, directory, files);
@@ -147,14 +147,14 @@ export async function scaffoldWithGithub(args: ParsedArgs, github: GithubArgs, g
       environments: result.options.environments,
       region: result.options.region,
       awsAccountId: github.awsAccountId,
-      accounts: result.options.accounts,
+      accounts: result.options.accounts ?? {},
       files: result.files,
     });
     for (const limitation of finished.limitations) io.err(`GitHub: NOT enforced: ${limitation}`);
     if (finished.limitations.length > 0) {
       io.err('GitHub: the pipeline stays disabled (PIPELINE_ENABLED=false); enable it only once you accept or fix what is not enforced above');
     }
-    io.out(nextSteps(result.options, where, { committed: true, github: { url: repository.htmlUrl, repoArgument: ghRepoArgument(session.ctx.apiUrl, repository), accountIdSet: github.awsAccountId !== undefined || Object.keys(result.options.accounts).length > 0 } }));
+    io.out(nextSteps(result.options, where, { committed: true, github: { url: repository.htmlUrl, repoArgument: ghRepoArgument(session.ctx.apiUrl, repository), accountIdSet: github.awsAccountId !== undefined || Object.keys(result.options.accounts ?? {}).length > 0 } }));
     return 0;
   } catch (error) {
     if (error instanceof GithubError) {

@@ -19,6 +19,8 @@ export interface FileRule {
    * output path is the same for all of them (`_targets/ec2/scripts/deploy.sh.hbs` → `scripts/deploy.sh`).
    */
   readonly ofTarget?: boolean;
+  /** Templates under a folder `from` that this rule leaves out (paths relative to `from`): another rule renders them. */
+  readonly exclude?: readonly string[];
 }
 
 export interface Component {

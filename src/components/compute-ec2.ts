@@ -1,5 +1,6 @@
 import type { EnvironmentData, TemplateData } from '../render/template-data.js';
-import type { Component } from './component.js';
+import type { Component, FileRule } from './component.js';
+import { accountsOnlyDocs } from './accounts-docs.js';
 import { manualApplyTargets } from './terraform-apply.js';
 
 /** ec2-app names the instance role (and its profile) `<name>-<env>-instance`. */
@@ -15,6 +16,8 @@ export const ec2ComputeComponent: Component = {
   files: [
     { from: 'terraform/modules/ec2-app', owner: 'managed' },
     { from: 'terraform/modules/ssm-deploy', owner: 'managed' },
+    // Only where environments live in separate accounts: a single-account scaffold renders what it always did.
+    ...accountsOnlyDocs.ec2.map((page): FileRule => ({ from: `docs/${page}`, owner: 'managed', ofTarget: true, when: (data) => data.accounts.enabled })),
   ],
   data: (data) => {
     // With accounts: environments outside the registry's account pull there with their instance role, and their deploy
@@ -35,6 +38,8 @@ export const ec2ComputeComponent: Component = {
       applyEventWords: 'pushes to main',
       /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
       extraCiJobs: [],
+      /** What holds the artifacts every environment deploys, as the docs name it (shared docs partials say it). */
+      artifactStore: `the ECR repository \`${data.ecrRepositoryName}\``,
       crossAccountReaders: readers.length > 0,
       crossAccountPullRoleArns: readers.map((env) => `arn:aws:iam::${env.accountId}:role/${instanceRoleName(data, env)}`),
       crossAccountDescribeRoleArns: readers.map((env) => `arn:aws:iam::${env.accountId}:role/${env.deployRoleName}`),

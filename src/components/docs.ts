@@ -3,6 +3,8 @@ import type { EnvironmentData, TemplateData } from '../render/template-data.js';
 import type { Component } from './component.js';
 import { manualApplyTargets } from './terraform-apply.js';
 import { instanceRoleName } from './compute-ec2.js';
+import { noFindingsLine } from '../doctor/finding.js';
+import { accountsOnlyDocs } from './accounts-docs.js';
 
 /** One line of `create-ec2-oidc-pipeline doctor`'s table, as the docs show it for this repository. */
 interface DoctorRow {
@@ -48,6 +50,34 @@ function environmentDocs(data: TemplateData, env: EnvironmentData) {
     /** ec2-app names its role and instance profile `<name>-<env>-instance`. */
     instanceRoleName: instanceRoleName(data, env),
     rootDir: `terraform/environments/${env.name}`,
+    /** The bucket of `init -backend-config`: the environment's account's, written out with accounts; else from $ACCOUNT_ID. */
+    initBucket: `${data.stateBucketPrefix}${env.accountId ?? '$ACCOUNT_ID'}`,
+    /** Its deploy role builds and pushes the image: the first environment's with accounts, every one's with one account. */
+    pushesImages: env.isFirst || !data.accounts.enabled,
+  };
+}
+
+/** With accounts: each account as the docs present it (empty lists with one account). */
+function accountDocs(data: TemplateData, environments: readonly ReturnType<typeof environmentDocs>[]) {
+  const list = data.accounts.list.map((account) => {
+    const hosted = environments.filter((env) => account.environments.includes(env.name));
+    return {
+      ...account,
+      /** A mermaid node id. */
+      node: `account${account.id}`,
+      hosted,
+      environmentNames: account.environments.join(', '),
+      /** The bootstrap's input for this account, as `-var` takes it. */
+      environmentsVar: `environments=${JSON.stringify(account.environments)}`,
+      stateBucket: `${data.stateBucketPrefix}${account.id}`,
+      isFirst: account.id === data.accounts.artifactAccountId,
+    };
+  });
+  return {
+    list,
+    registry: list.find((account) => account.holdsArtifacts) ?? null,
+    later: list.filter((account) => !account.holdsArtifacts),
+    crossAccountEnvironments: environments.filter((env) => env.readsArtifactsAcrossAccounts),
   };
 }
 
@@ -57,7 +87,7 @@ export const docsComponent: Component = {
     // Every page under docs/ (ADRs included) is ours to keep current: managed. Pages that hold for every target, then
     // the target's own.
     { from: 'docs', owner: 'managed' },
-    { from: 'docs', owner: 'managed', ofTarget: true },
+    { from: 'docs', owner: 'managed', ofTarget: true, exclude: Object.values(accountsOnlyDocs).flat() },
   ],
   data: (data) => {
     const environments = data.environments.map((env) => environmentDocs(data, env));
@@ -77,16 +107,18 @@ export const docsComponent: Component = {
       environmentNames: data.environments.map((env) => env.name).join(', '),
       multipleEnvironments: data.environments.length > 1,
       lastEnvironment: environments[environments.length - 1]!,
-      imageRepository: `<account id>.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`,
-      /** `$ACCOUNT_ID` is set by the runbook's first command, so the commands copy and paste as they are. */
-      imageRepositoryShell: `$ACCOUNT_ID.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`,
-      /** The registry every image is pushed to, with `$ACCOUNT_ID` as the runbook sets it. */
-      imageRegistryShell: `$ACCOUNT_ID.dkr.ecr.${data.region}.amazonaws.com`,
+      imageRepository: `${data.accounts.artifactAccountId ?? '<account id>'}.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`,
+      /** `$ACCOUNT_ID` is set by the runbook's first command, so the commands copy and paste as they are (with accounts, the registry's account is written out). */
+      imageRepositoryShell: `${data.accounts.artifactAccountId ?? '$ACCOUNT_ID'}.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`,
+      /** The registry every image is pushed to, with `$ACCOUNT_ID` as the runbook sets it (with accounts, written out). */
+      imageRegistryShell: `${data.accounts.artifactAccountId ?? '$ACCOUNT_ID'}.dkr.ecr.${data.region}.amazonaws.com`,
       stateBucket: `${data.stateBucketPrefix}<account id>`,
       stateBucketShell: `${data.stateBucketPrefix}$ACCOUNT_ID`,
       /** The prefix the other subject format would have, to explain the switch. */
       namedSubjectPrefix: `repo:${data.github.owner}/${data.github.repo}`,
       doctorTable: doctorTable(data),
+      doctorNoFindings: noFindingsLine(data.accounts.enabled),
+      accounts: accountDocs(data, environments),
     };
   },
 };

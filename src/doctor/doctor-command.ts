@@ -4,6 +4,7 @@ import type { ParsedArgs } from '../cli/args.js';
 import type { Io } from '../cli/scaffold.js';
 import { checkRepository, type RepositoryReport } from './repository-check.js';
 import { isWorkflowPath, readRepositoryFiles, workflowsDir } from './repository-files.js';
+import { noFindingsLine } from './finding.js';
 import { accountIdVariable } from './workflow-analysis.js';
 
 const isDirectory = (path: string) => existsSync(path) && statSync(path).isDirectory();
@@ -30,7 +31,7 @@ export function formatReport(report: RepositoryReport): string[] {
   ]);
   lines.push(...table([['WORKFLOW', 'JOB', 'WHEN', 'SUBJECT', 'ROLE', ...(withAccounts ? ['ACCOUNT'] : []), 'TRUSTED'], ...rows]), '');
   if (report.findings.length === 0) {
-    lines.push(`No findings: every job that assumes a role presents a subject that role trusts${withAccounts ? ', in the account its environment lives in' : ''}.`);
+    lines.push(noFindingsLine(withAccounts));
   } else {
     lines.push(`${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}:`);
     for (const finding of report.findings) lines.push(`  ${finding.file}${finding.job ? `, job ${finding.job}` : ''}: ${finding.message}`);

@@ -4,3 +4,8 @@ export interface Finding {
   readonly job?: string;
   readonly message: string;
 }
+
+/** What doctor says when it found nothing; with accounts it checked the account of every role too. */
+export function noFindingsLine(withAccounts: boolean): string {
+  return `No findings: every job that assumes a role presents a subject that role trusts${withAccounts ? ', in the account its environment lives in' : ''}.`;
+}

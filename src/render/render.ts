@@ -66,7 +66,9 @@ export function renderResolved(options: ResolvedOptions, context: RenderContext 
   for (const component of components) {
     for (const rule of component.files) {
       if (rule.when && !rule.when(base)) continue;
-      for (const templatePath of engine.list(templateSource(rule, options.target))) {
+      const folder = templateSource(rule, options.target);
+      const excluded = new Set((rule.exclude ?? []).map((path) => `${folder}/${path}`));
+      for (const templatePath of engine.list(folder).filter((path) => !excluded.has(path))) {
         if (rule.perEnvironment) {
           for (const environment of base.environments) emit(rule, templatePath, { ...data, environment }, environment.name);
         } else {

@@ -9,7 +9,8 @@ import { isWorkflowPath } from '../../src/doctor/repository-files.js';
 import { readTrust } from '../../src/doctor/trust-reader.js';
 import { resolveOptions } from '../../src/options/index.js';
 import { templateData } from '../../src/render/template-data.js';
-import { presetNames, presetNamesFor, presets, testGeneratorVersion, type PresetName } from '../support/presets.js';
+import { hasAccounts, presetNames, presetNamesFor, presets, testGeneratorVersion, type PresetName } from '../support/presets.js';
+import { accountsOnlyDocs } from '../../src/components/accounts-docs.js';
 import { renderPreset, writeFiles, tempDir } from '../support/render-preset.js';
 import {
   docPaths,
@@ -113,7 +114,9 @@ describe.each(presetNames)('generated docs, preset %s', (preset) => {
     // WHEN listing the docs
     const docs = rendered.filter((file) => docPaths(files).includes(file.path));
     // THEN every page exists, the docs are managed and the README is the user's
-    expect(docs.map((file) => file.path)).toEqual(expected.pages);
+    // (with accounts, a target's page on where the artifacts live across accounts too)
+    const accountsPages = data.accounts.enabled ? [...accountsOnlyDocs[data.target]].map((page) => `docs/${page.replace(/\.hbs$/, '')}`) : [];
+    expect(docs.map((file) => file.path)).toEqual([...expected.pages, ...accountsPages].sort());
     for (const file of docs) expect(file.owner, file.path).toBe(file.path === 'README.md' ? 'sample' : 'managed');
     for (const path of docPaths(files).filter((p) => p.startsWith('docs/adr/'))) {
       expect(doc(path), path).toMatch(/^## Context$[\s\S]*^## Decision$[\s\S]*^## Consequences$/m);
@@ -178,18 +181,31 @@ describe.each(presetNames)('generated docs, preset %s', (preset) => {
     const prefix = /state_bucket_name = "([^"$]+)\$\{data\.aws_caller_identity\.current\.account_id\}"/.exec(files.get('terraform/bootstrap/main.tf')!)?.[1];
     expect(prefix).toBe(data.stateBucketPrefix);
     const runbook = doc('docs/runbook.md');
-    // THEN the runbook sets ACCOUNT_ID before using it, and inits each environment against that bucket
-    expect(runbook.indexOf('ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)')).toBeGreaterThan(-1);
-    expect(runbook.indexOf('ACCOUNT_ID=$(')).toBeLessThan(runbook.indexOf('$ACCOUNT_ID'));
-    for (const env of data.environments) {
-      expect(runbook).toContain(`terraform -chdir=terraform/environments/${env.name} init -backend-config="bucket=${prefix}$ACCOUNT_ID"`);
-      expect(runbook).toContain(`terraform -chdir=terraform/environments/${env.name} apply`);
+    if (data.accounts.enabled) {
+      // THEN with accounts: each account's bootstrap in its own workspace with its environments, and each environment
+      // inits against its own account's bucket, with that account's credentials
+      for (const account of data.accounts.list) {
+        expect(runbook).toContain(`terraform -chdir=terraform/bootstrap workspace select -or-create ${account.id}\nterraform -chdir=terraform/bootstrap apply -var 'environments=${JSON.stringify(account.environments)}'`);
+      }
+      for (const env of data.environments) {
+        expect(runbook).toContain(`export AWS_PROFILE=admin-${env.accountId}    # ${env.name} lives in account ${env.accountId}\nterraform -chdir=terraform/environments/${env.name} init -backend-config="bucket=${prefix}${env.accountId}"`);
+        expect(runbook).toContain(`gh variable set AWS_ACCOUNT_ID --env ${env.name} --body ${env.accountId} --repo ${data.github.fullName}`);
+      }
+      expect(runbook).not.toContain('$ACCOUNT_ID');
+    } else {
+      // THEN the runbook sets ACCOUNT_ID before using it, and inits each environment against that bucket
+      expect(runbook.indexOf('ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)')).toBeGreaterThan(-1);
+      expect(runbook.indexOf('ACCOUNT_ID=$(')).toBeLessThan(runbook.indexOf('$ACCOUNT_ID'));
+      for (const env of data.environments) {
+        expect(runbook).toContain(`terraform -chdir=terraform/environments/${env.name} init -backend-config="bucket=${prefix}$ACCOUNT_ID"`);
+      }
+      expect(runbook).toContain(`gh variable set AWS_ACCOUNT_ID --body "$ACCOUNT_ID" --repo ${data.github.fullName}`);
     }
+    for (const env of data.environments) expect(runbook).toContain(`terraform -chdir=terraform/environments/${env.name} apply`);
     expect(runbook).toContain('terraform -chdir=terraform/bootstrap init');
     // AND it names every role, the variables the workflows read, and the switch
     for (const role of roles) expect(runbook, role.name).toContain(role.name);
     for (const workflow of ['deploy.yml', 'terraform.yml']) expect(files.get(`.github/workflows/${workflow}`)).toContain('vars.AWS_ACCOUNT_ID');
-    expect(runbook).toContain(`gh variable set AWS_ACCOUNT_ID --body "$ACCOUNT_ID" --repo ${data.github.fullName}`);
     expect(runbook).toContain(`gh variable set PIPELINE_ENABLED --body true --repo ${data.github.fullName}`);
     expect(files.get('.github/workflows/deploy.yml')).toMatch(/^ {2}workflow_dispatch:/m);
   });
@@ -213,6 +229,31 @@ describe.each(presetNames)('generated docs, preset %s', (preset) => {
     expect(securityModel).toContain(`\`${data.github.subjectPrefix}:…\``);
     expect(securityModel).toContain(`gh api repos/${data.github.fullName}/actions/oidc/customization/sub`);
     expect(securityModel).toContain(data.github.immutableSubjects ? 'To switch back to subjects by name' : 'To switch to immutable subjects');
+  });
+});
+
+describe.each(presetNames.filter((preset) => hasAccounts(presets[preset])))('generated docs of environments in separate accounts, preset %s', (preset) => {
+  const { files, data } = load(preset);
+  const doc = (path: string) => files.get(path)!;
+
+  it('draws every account, says what a compromised role of the first can reach, and quotes what the bootstrap prints', () => {
+    // GIVEN the accounts as the rendered Terraform names them
+    const architecture = doc('docs/architecture.md');
+    const securityModel = doc('docs/security-model.md');
+    for (const env of data.environments) {
+      expect(files.get(`terraform/environments/${env.name}/versions.tf`)).toContain(`allowed_account_ids = ["${env.accountId}"]`);
+    }
+    // THEN the architecture draws one subgraph per account, and the pull across accounts
+    for (const account of data.accounts.list) expect(architecture).toContain(`subgraph account${account.id}["AWS account ${account.id}: ${account.environments.join(', ')}"]`);
+    expect(architecture).toContain('"pull by digest, across accounts: repository policy"| ecr');
+    // AND the security model has the accounts, and what a role of the first environment's account can and cannot reach
+    expect(section(securityModel, 'Accounts')).toContain(data.accounts.list[1]!.id);
+    expect(section(securityModel, `What a compromised role of ${data.firstEnvironment.name} can and cannot reach`)).toContain(data.firstEnvironment.deployRoleName);
+    // AND troubleshooting quotes the bootstrap's own refusals as it prints them
+    const bootstrap = files.get('terraform/bootstrap/main.tf')!;
+    for (const text of [' hosts ${jsonencode(local.hosted_environments)}, not ${jsonencode(var.environments)}', 'This is the workspace of account ']) expect(bootstrap).toContain(text);
+    expect(doc('docs/troubleshooting.md')).toContain('### `Account … hosts […], not […]`');
+    expect(doc('docs/troubleshooting.md')).toContain('`This is the workspace of account …`');
   });
 });
 

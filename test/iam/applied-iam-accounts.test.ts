@@ -148,7 +148,7 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
     expect(problems).toEqual([]);
   });
 
-  it('a token of an earlier environment cannot assume any role of a later account, nor can that environment’s roles', async () => {
+  it('a token of an earlier environment cannot assume any role of a later account, nor can that environment’s roles, nor read its state', async () => {
     // GIVEN the first environment (dev), its roles, and every role of the accounts that do not host it
     const { options, data, all, environments } = applied[preset];
     const first = data.firstEnvironment;
@@ -165,6 +165,17 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
       for (const devRole of Object.values(environments[first.name]!)) {
         const request = { action: 'sts:AssumeRole', resource: role.arn, resourceAccount: account, resourcePolicy: role.trust };
         if (await permissionAllows(devRole.arn, identityPolicies(devRole), request)) problems.push(`${devRole.name} can assume ${role.name}`);
+      }
+    }
+    // AND dev's infra and plan roles reach no later account's state (no bucket there grants them anything)
+    const a = arns();
+    for (const env of data.accounts.crossAccountEnvironments) {
+      const key = `environments/${env.name}/terraform.tfstate`;
+      for (const role of [environments[first.name]!.infra, applied[preset].plan[first.accountId!]!]) {
+        for (const action of ['s3:GetObject', 's3:PutObject']) {
+          const request = { action, resource: a.state(env.accountId!, key), resourceAccount: env.accountId! };
+          if (await permissionAllows(role.arn, identityPolicies(role), request)) problems.push(`${role.name} can ${action} ${env.name}'s state`);
+        }
       }
     }
     // THEN none gets in
@@ -188,7 +199,7 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
       await findings(
         environments[first.name]!.deploy,
         ['ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage'].map((action) => ({ label: `${action} to the registry`, ...inRegistry({ action, resource: a.repository() }) })),
-        [],
+        ['ecr:BatchDeleteImage', 'ecr:PutImageTagMutability', 'ecr:SetRepositoryPolicy', 'ecr:DeleteRepository'].map((action) => ({ label: `${action} on the registry`, ...inRegistry({ action, resource: a.repository() }) })),
       ),
     ).toEqual([]);
     expect(data.accounts.crossAccountEnvironments.length).toBeGreaterThan(0);

@@ -110,6 +110,11 @@ describe('Terraform apply in separate AWS accounts (moto)', () => {
             const refused = await terraform(bootstrap!, ['plan', '-input=false', '-lock=false', ...hosted(first!)], { env: inWorkspace(second!), okExitCodes: [1] });
             expect(refused.stderr.replace(/\s*│\s*/g, ' ')).toContain(`Account ${second} hosts ${JSON.stringify(accounts.find((a) => a.id === second)!.environments)}`);
           })(),
+          // and refuses one account's credentials in another account's workspace, whose state they would misread
+          (async () => {
+            const refused = await terraform(bootstrap!, ['plan', '-input=false', '-lock=false', ...hosted(second!)], { env: { ...admin[second!]!, TF_WORKSPACE: first! }, okExitCodes: [1] });
+            expect(refused.stderr.replace(/\s*│\s*/g, ' ')).toContain(`This is the workspace of account ${first}, but the credentials are account ${second}'s`);
+          })(),
           // a second plan of every root, in its account, finds nothing to change; the JSON log of each environment's
           // records every AWS call the provider made for it
           ...accounts.map(async (account) => {
