@@ -6,6 +6,6 @@ import type { Target } from '../options/index.js';
  * compute component renders them with `when: (data) => data.accounts.enabled`.
  */
 export const accountsOnlyDocs: Readonly<Record<Target, readonly string[]>> = {
-  ec2: ['adr/0008-one-registry-read-across-accounts.md.hbs'],
+  ec2: ['adr/0008-artifacts-read-across-accounts.md.hbs'],
   ecs: [],
 };

@@ -16,8 +16,18 @@ function badUsage(preset: PresetName): [string, string[], RegExp][] {
   const options = presets[preset];
   const region = 'region' in options ? options.region : 'us-east-1';
   const env = 'environments' in options ? options.environments[0] : 'production';
-  const image = `123456789012.dkr.ecr.${region}.amazonaws.com/${options.name}@sha256:${digest}`;
+  // With accounts, images live in the first environment's account only, and the scripts refuse any other.
+  const registry = 'accounts' in options ? options.accounts[env as keyof typeof options.accounts] : '123456789012';
+  const image = `${registry}.dkr.ecr.${region}.amazonaws.com/${options.name}@sha256:${digest}`;
+  const otherAccount: [string, string[], RegExp][] =
+    'accounts' in options
+      ? [
+          ['scripts/deploy.sh', ['--environment', env, '--image', image.replace(registry, '999999999999'), '--commit', commit], /--image must be/],
+          ['scripts/host/deploy.sh', ['--image', image.replace(registry, '999999999999'), '--commit', commit], /--image must be/],
+        ]
+      : [];
   return [
+    ...otherAccount,
     ['scripts/deploy.sh', [], /--environment is required/],
     ['scripts/deploy.sh', ['--environment', 'nope', '--image', image, '--commit', commit], /unknown environment "nope"/],
     ['scripts/deploy.sh', ['--environment', env, '--commit', commit], /--image is required/],
@@ -44,7 +54,7 @@ function badUsage(preset: PresetName): [string, string[], RegExp][] {
     ['scripts/wait-for-command.sh', ['--command-id', '0a2238e9-9222-40ba-b5fc-948b1471711a', '--timeout', '-1'], /--timeout must be/],
     ['scripts/wait-for-command.sh', ['--command-id', '0a2238e9-9222-40ba-b5fc-948b1471711a', '--instance-ids', 'i-0abc; reboot'], /--instance-ids must be/],
     ['scripts/host/deploy.sh', [], /--image is required/],
-    ['scripts/host/deploy.sh', ['--image', image.replace('123456789012', '12345'), '--commit', commit], /--image must be/],
+    ['scripts/host/deploy.sh', ['--image', image.replace(registry, '12345'), '--commit', commit], /--image must be/],
     ['scripts/host/deploy.sh', ['--image', `${image}'; reboot; '`, '--commit', commit], /--image must be/],
     ['scripts/host/deploy.sh', ['--image', image], /--commit is required/],
     ['scripts/host/deploy.sh', ['--image', image, '--commit', commit.toUpperCase()], /--commit must be/],
@@ -116,7 +126,8 @@ describe.each(presetNamesFor('ec2'))('scripts of preset %s', (preset) => {
         // a shell builtin on this machine
       }
     }
-    const result = runScript(join(root, 'scripts/status.sh'), ['--environment', 'environments' in presets[preset] ? 'staging' : 'production'], { PATH: bin });
+    const options = presets[preset];
+    const result = runScript(join(root, 'scripts/status.sh'), ['--environment', 'environments' in options ? options.environments[0] : 'production'], { PATH: bin });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/AWS CLI is not installed; see https:\/\//);
   });
