@@ -136,8 +136,9 @@ function githubSteps(options: ResolvedOptions, where: string, after: After): Ste
   return [
     {
       say:
-        `On GitHub: create ${repo}, the environments (${environments}) with a branch policy for main, and ` +
-        `${withAccounts ? "then each environment's variable AWS_ACCOUNT_ID" : 'the variable AWS_ACCOUNT_ID'} ` +
+        (withAccounts
+          ? `On GitHub: create ${repo}, the environments (${environments}) with a branch policy for main, then each environment's variable AWS_ACCOUNT_ID `
+          : `On GitHub: create ${repo}, the variable AWS_ACCOUNT_ID, and the environments (${environments}) with a branch policy for main `) +
         `(section 3 of docs/runbook.md has every command; the region, ${options.region}, is in the workflows); ` +
         `then ${after.committed ? 'push' : 'commit and push'}:`,
       run: [

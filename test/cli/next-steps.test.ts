@@ -53,3 +53,34 @@ describe.each(targets)('next steps of the %s target', (target) => {
     expect(text).not.toContain('git -C');
   });
 });
+
+describe('next steps with environments in separate accounts', () => {
+  const options = resolveOptions({
+    name: 'demo',
+    githubOwner: 'acme',
+    githubRepo: 'demo',
+    environments: ['dev', 'staging', 'prod'],
+    accounts: { dev: '111111111111', staging: '111111111111', prod: '222222222222' },
+  });
+
+  it('bootstraps each account in its own workspace with its environments, applies each environment with its account, and sets each environment its account id', () => {
+    // GIVEN three environments in two accounts WHEN the steps are printed
+    const text = nextSteps(options, 'demo', { committed: true });
+    const argv = commandLines(text).map(wordsOf);
+    // THEN every account's bootstrap runs once, with its credentials, workspace and environments
+    expect(argv).toContainEqual(['AWS_PROFILE=admin-111111111111', 'TF_WORKSPACE=111111111111', 'terraform', '-chdir=demo/terraform/bootstrap', 'apply', '-var', 'environments=["dev","staging"]']);
+    expect(argv).toContainEqual(['AWS_PROFILE=admin-222222222222', 'TF_WORKSPACE=222222222222', 'terraform', '-chdir=demo/terraform/bootstrap', 'apply', '-var', 'environments=["prod"]']);
+    // AND each environment inits against its own account's bucket
+    expect(argv).toContainEqual(['terraform', '-chdir=demo/terraform/environments/staging', 'init', '-backend-config=bucket=demo-tfstate-111111111111']);
+    expect(argv).toContainEqual(['terraform', '-chdir=demo/terraform/environments/prod', 'init', '-backend-config=bucket=demo-tfstate-222222222222']);
+    // AND each GitHub environment gets its own AWS_ACCOUNT_ID, the repository none
+    for (const [env, account] of Object.entries(options.accounts)) expect(argv).toContainEqual(['gh', 'variable', 'set', 'AWS_ACCOUNT_ID', '--env', env, '--body', account, '--repo', 'acme/demo']);
+    expect(text).not.toContain('gh variable set AWS_ACCOUNT_ID --body');
+  });
+
+  it('after --create-github-repo, says the environments hold their account ids', () => {
+    const text = nextSteps(options, 'demo', { committed: true, github: { url: 'https://github.com/acme/demo', repoArgument: 'acme/demo', accountIdSet: true } });
+    expect(text.replace(/\s+/g, ' ')).toContain("variables (each environment's AWS_ACCOUNT_ID) and branch protection are set.");
+    expect(text).not.toContain('gh variable set AWS_ACCOUNT_ID');
+  });
+});

@@ -1,7 +1,7 @@
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedOptions } from '../../src/options/index.js';
 import { templateData, type TemplateData } from '../../src/render/template-data.js';
+import { awsJson as aws } from '../support/aws-cli.js';
 import { accountEnv, startMoto, type MotoServer } from '../support/moto.js';
 import { accountPresetNamesFor, testGeneratorVersion, type PresetName } from '../support/presets.js';
 import { tempDir, writeFiles } from '../support/render-preset.js';
@@ -32,11 +32,6 @@ interface AccountRoles {
 const presetNames = accountPresetNamesFor('ec2');
 let moto: MotoServer;
 const applied = {} as Record<PresetName, AccountRoles>;
-
-async function aws<T>(env: Record<string, string>, args: readonly string[]): Promise<T> {
-  const { stdout } = await execa('aws', [...args, '--output', 'json'], { env, stdin: 'ignore' });
-  return JSON.parse(stdout) as T;
-}
 
 beforeAll(async () => {
   requireTerraform();

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { awsJson as aws } from '../support/aws-cli.js';
 import type { PolicyDocument } from './simulator.js';
 
 /** A role as IAM holds it after `terraform apply`: its trust policy and every policy attached to it, read back. */
@@ -9,11 +9,6 @@ export interface AppliedRole {
   readonly trust: PolicyDocument;
   readonly inline: readonly { name: string; policy: PolicyDocument }[];
   readonly attached: readonly { name: string; arn: string; policy: PolicyDocument }[];
-}
-
-async function aws<T>(env: Record<string, string>, args: readonly string[]): Promise<T> {
-  const { stdout } = await execa('aws', [...args, '--output', 'json'], { env, stdin: 'ignore' });
-  return JSON.parse(stdout) as T;
 }
 
 /** A policy document as the API returns it: the CLI decodes the URL-encoded JSON into an object; moto may not. */

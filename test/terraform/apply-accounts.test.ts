@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, it } from 'vitest';
 import { templateData } from '../../src/render/template-data.js';
 import { readRoles } from '../iam/applied-roles.js';
+import { awsJson as aws } from '../support/aws-cli.js';
 import { accountEnv, startMoto } from '../support/moto.js';
 import { accountPresetNamesFor, testGeneratorVersion } from '../support/presets.js';
 import { tempDir, writeFiles } from '../support/render-preset.js';
@@ -17,11 +17,6 @@ import { expectRolesCoverRuns } from './api-coverage.js';
 // is invisible from the others (test/support/moto.ts). What moto does not do here, as in apply.test.ts: enforce IAM,
 // the document's allowedPattern or bucket and repository policies (test/iam/applied-iam-accounts.test.ts evaluates
 // them), or serve the S3 backend (environment roots use a local backend).
-
-async function aws<T>(env: Record<string, string>, args: string[]): Promise<T> {
-  const { stdout } = await execa('aws', [...args, '--output', 'json'], { env, stdin: 'ignore' });
-  return JSON.parse(stdout) as T;
-}
 
 describe('Terraform apply in separate AWS accounts (moto)', () => {
   requireTerraform();
@@ -108,12 +103,12 @@ describe('Terraform apply in separate AWS accounts (moto)', () => {
           // the bootstrap refuses environments the account does not host, naming the ones it does
           (async () => {
             const refused = await terraform(bootstrap!, ['plan', '-input=false', '-lock=false', ...hosted(first!)], { env: inWorkspace(second!), okExitCodes: [1] });
-            expect(refused.stderr.replace(/\s*│\s*/g, ' ')).toContain(`Account ${second} hosts ${JSON.stringify(accounts.find((a) => a.id === second)!.environments)}`);
+            expect(refused.stderr.replace(/[│\s]+/g, ' ')).toContain(`Account ${second} hosts ${JSON.stringify(accounts.find((a) => a.id === second)!.environments)}`);
           })(),
           // and refuses one account's credentials in another account's workspace, whose state they would misread
           (async () => {
             const refused = await terraform(bootstrap!, ['plan', '-input=false', '-lock=false', ...hosted(second!)], { env: { ...admin[second!]!, TF_WORKSPACE: first! }, okExitCodes: [1] });
-            expect(refused.stderr.replace(/\s*│\s*/g, ' ')).toContain(`This is the workspace of account ${first}, but the credentials are account ${second}'s`);
+            expect(refused.stderr.replace(/[│\s]+/g, ' ')).toContain(`This is the workspace of account ${first}, but the credentials are account ${second}'s`);
           })(),
           // a second plan of every root, in its account, finds nothing to change; the JSON log of each environment's
           // records every AWS call the provider made for it

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, it } from 'vitest';
+import { awsJson as aws } from '../support/aws-cli.js';
 import { startMoto } from '../support/moto.js';
 import { singleAccountPresetNamesFor } from '../support/presets.js';
 import { tempDir, writeFiles } from '../support/render-preset.js';
@@ -26,11 +26,6 @@ import { requireTool } from '../support/tools.js';
 // backend here (the S3 backend block is checked by `terraform validate`). Every resource type the templates declare
 // is emulated by moto; none had to be left out. The S3 lifecycle configuration alone costs ~1 minute: the provider
 // polls until the rules read back the same for a while, against AWS as well.
-
-async function aws(env: Record<string, string>, args: string[]): Promise<unknown> {
-  const { stdout } = await execa('aws', [...args, '--output', 'json'], { env, stdin: 'ignore' });
-  return JSON.parse(stdout) as unknown;
-}
 
 describe('Terraform apply against a local AWS (moto)', () => {
   requireTerraform();
