@@ -74,7 +74,7 @@ describe('next steps with environments in separate accounts', () => {
     expect(argv).toContainEqual(['terraform', '-chdir=demo/terraform/environments/staging', 'init', '-backend-config=bucket=demo-tfstate-111111111111']);
     expect(argv).toContainEqual(['terraform', '-chdir=demo/terraform/environments/prod', 'init', '-backend-config=bucket=demo-tfstate-222222222222']);
     // AND each GitHub environment gets its own AWS_ACCOUNT_ID, the repository none
-    for (const [env, account] of Object.entries(options.accounts)) expect(argv).toContainEqual(['gh', 'variable', 'set', 'AWS_ACCOUNT_ID', '--env', env, '--body', account, '--repo', 'acme/demo']);
+    for (const [env, account] of Object.entries(options.accounts ?? {})) expect(argv).toContainEqual(['gh', 'variable', 'set', 'AWS_ACCOUNT_ID', '--env', env, '--body', account, '--repo', 'acme/demo']);
     expect(text).not.toContain('gh variable set AWS_ACCOUNT_ID --body');
   });
 
