@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { awsRegions } from './aws-regions.js';
-import { architectures, targetDescriptions, targets, type PipelineOptions, type ResolvedOptions, type Target } from './pipeline-options.js';
+import { defaultKubernetesVersion, kubernetesVersions, kubernetesVersionsPastStandardSupport } from './kubernetes-versions.js';
+import { architectures, ingressKinds, targetDescriptions, targets, type PipelineOptions, type ResolvedOptions, type Target } from './pipeline-options.js';
 import * as v from './validators.js';
 
 /** What defaults may depend on: the target directory and the git remote the CLI ran in. */
@@ -302,6 +303,141 @@ export const optionTable = [
     validate: v.validateTarget(architectures),
   }),
   define({
+    key: 'kubernetesVersion',
+    example: defaultKubernetesVersion,
+    kind: 'string',
+    flag: 'kubernetes-version',
+    placeholder: 'V',
+    choices: kubernetesVersions.map((v) => v.version),
+    description: `Kubernetes version of the EKS cluster (${kubernetesVersions.map((v) => v.version).join(', ')}: in EKS standard support)`,
+    targets: ['eks'],
+    default: () => defaultKubernetesVersion,
+    schema: z.string(),
+    validate: v.validateKubernetesVersion(kubernetesVersions, kubernetesVersionsPastStandardSupport),
+  }),
+  define({
+    key: 'nodeInstanceTypes',
+    example: 't3.medium',
+    kind: 'list',
+    flag: 'node-instance-types',
+    placeholder: 'a,b',
+    description: 'instance types of the node group, comma-separated, one architecture (Graviton types run arm64 images)',
+    targets: ['eks'],
+    default: () => ['t3.medium'],
+    schema: z.array(z.string()),
+    validate: v.validateInstanceTypes,
+  }),
+  define({
+    key: 'minSize',
+    example: '2',
+    kind: 'number',
+    flag: 'min-size',
+    placeholder: 'N',
+    description: 'fewest instances (asg) or nodes (eks)',
+    targets: ['eks'],
+    default: () => 2,
+    schema: z.number(),
+    validate: v.validateCount(1, 100, 'instances'),
+  }),
+  define({
+    key: 'desiredSize',
+    example: '2',
+    kind: 'number',
+    flag: 'desired-size',
+    placeholder: 'N',
+    description: 'instances (asg) or nodes (eks) to run, between --min-size and --max-size',
+    targets: ['eks'],
+    default: () => 2,
+    schema: z.number(),
+    validate: v.validateCount(1, 100, 'instances'),
+  }),
+  define({
+    key: 'maxSize',
+    example: '4',
+    kind: 'number',
+    flag: 'max-size',
+    placeholder: 'N',
+    description: 'most instances (asg) or nodes (eks)',
+    targets: ['eks'],
+    default: () => 4,
+    schema: z.number(),
+    validate: v.validateCount(1, 100, 'instances'),
+  }),
+  define({
+    key: 'namespace',
+    example: 'my-service',
+    kind: 'string',
+    flag: 'namespace',
+    placeholder: 'NS',
+    description: "Kubernetes namespace of the service, the only one the deploy role may edit (default: the service name)",
+    targets: ['eks'],
+    default: (_ctx, chosen) => chosen.name,
+    defaultFrom: 'the service name',
+    schema: z.string(),
+    validate: v.validateNamespace,
+  }),
+  define({
+    key: 'replicas',
+    example: '2',
+    kind: 'number',
+    flag: 'replicas',
+    placeholder: 'N',
+    description: 'pods the Deployment starts with, between --min-replicas and --max-replicas',
+    targets: ['eks'],
+    default: () => 2,
+    schema: z.number(),
+    validate: v.validateCount(1, 100, 'pods'),
+  }),
+  define({
+    key: 'minReplicas',
+    example: '2',
+    kind: 'number',
+    flag: 'min-replicas',
+    placeholder: 'N',
+    description: 'fewest pods the autoscaler keeps',
+    targets: ['eks'],
+    default: () => 2,
+    schema: z.number(),
+    validate: v.validateCount(1, 100, 'pods'),
+  }),
+  define({
+    key: 'maxReplicas',
+    example: '6',
+    kind: 'number',
+    flag: 'max-replicas',
+    placeholder: 'N',
+    description: 'most pods the autoscaler starts',
+    targets: ['eks'],
+    default: () => 6,
+    schema: z.number(),
+    validate: v.validateCount(1, 100, 'pods'),
+  }),
+  define({
+    key: 'publicAccessCidrs',
+    example: '203.0.113.0/24',
+    kind: 'list',
+    flag: 'public-access-cidrs',
+    placeholder: 'a,b',
+    description: "IPv4 ranges allowed to the cluster's public API endpoint, comma-separated (default: none, private endpoint only)",
+    targets: ['eks'],
+    default: () => [],
+    schema: z.array(z.string()),
+    validate: v.validateCidrs,
+  }),
+  define({
+    key: 'ingress',
+    example: 'alb',
+    kind: 'string',
+    flag: 'ingress',
+    placeholder: 'K',
+    choices: ingressKinds,
+    description: `how traffic reaches the service (${ingressKinds.join(', ')}): an ALB Ingress, or a Service of type LoadBalancer`,
+    targets: ['eks'],
+    default: () => 'alb' as const,
+    schema: z.string() as z.ZodType<(typeof ingressKinds)[number]>,
+    validate: v.validateTarget(ingressKinds),
+  }),
+  define({
     key: 'tags',
     kind: 'object',
     description: 'extra tags on every AWS resource',
@@ -312,7 +448,7 @@ export const optionTable = [
   define({
     key: 'serviceIamStatements',
     kind: 'object',
-    description: 'extra IAM statements for the instance role',
+    description: "extra IAM statements for the service's role (the instance role; on eks the pod's role)",
     default: () => [],
     schema: z.array(iamStatement),
     validate: () => true,
@@ -337,6 +473,18 @@ void everyKeyHasARow;
 
 /** A string row with at most this many choices is asked as a menu; with more, the answer is typed. */
 export const menuLimit = 10;
+/**
+ * Triples of counts that must be ordered, low ≤ middle ≤ high, where all three apply (checked after each is valid on
+ * its own): `bounds` names the pair, `middle` the count between them, as the problem says them.
+ */
+export const orderedCounts: readonly {
+  readonly keys: readonly [keyof PipelineOptions, keyof PipelineOptions, keyof PipelineOptions];
+  readonly bounds: string;
+  readonly middle: string;
+}[] = [
+  { keys: ['minSize', 'desiredSize', 'maxSize'], bounds: 'the node group', middle: 'a desired size' },
+  { keys: ['minReplicas', 'replicas', 'maxReplicas'], bounds: 'the pod autoscaling bounds', middle: 'a replica count' },
+];
 
 /** Whether a row is asked, resolved and accepted for this target. */
 export function appliesTo(row: Pick<AnyOptionDefinition, 'targets'>, target: Target): boolean {

@@ -1,12 +1,17 @@
 /** Deployment targets: what the service runs on. Each is a set of components (src/components/targets.ts). */
-export const targets = ['ec2', 'ecs'] as const;
+export const targets = ['ec2', 'ecs', 'eks'] as const;
 export type Target = (typeof targets)[number];
 
 /** What each target runs on and when to pick it: one line, for the interactive menu, --help and the docs. */
 export const targetDescriptions: Record<Target, string> = {
   ec2: 'one EC2 instance run through SSM: the simplest start, for a service one machine can carry',
   ecs: 'ECS Fargate services (API and static frontend) behind a load balancer in a private VPC: containers without instances to manage',
+  eks: 'an EKS cluster with a managed node group, deployed with kubectl and Kustomize: for teams that run Kubernetes',
 };
+
+/** How traffic reaches the service on EKS: an ALB made by the AWS Load Balancer Controller, or a Service's own NLB. */
+export const ingressKinds = ['alb', 'load-balancer'] as const;
+export type IngressKind = (typeof ingressKinds)[number];
 
 /** CPU architectures a container can be built for and run on. */
 export const architectures = ['x86_64', 'arm64'] as const;
@@ -115,12 +120,70 @@ export interface PipelineOptions {
    */
   readonly architecture?: Architecture;
   /**
+   * Kubernetes minor version of the EKS cluster, one EKS offers in standard support (see docs/operations.md for the dates).
+   * @default "1.36"
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Instance types of the EKS managed node group (one architecture: all x86_64 or all Graviton).
+   * @default ["t3.medium"]
+   */
+  readonly nodeInstanceTypes?: readonly string[];
+  /**
+   * Smallest number of instances (asg) or nodes (eks node group).
+   * @default 2
+   */
+  readonly minSize?: number;
+  /**
+   * Number of instances (asg) or nodes (eks node group) to run.
+   * @default 2
+   */
+  readonly desiredSize?: number;
+  /**
+   * Largest number of instances (asg) or nodes (eks node group).
+   * @default 4
+   */
+  readonly maxSize?: number;
+  /**
+   * Kubernetes namespace of the service; the deploy role may edit this namespace and no other.
+   * @default - the service name
+   */
+  readonly namespace?: string;
+  /**
+   * Pods the Deployment starts with; the HorizontalPodAutoscaler then keeps the count between minReplicas and maxReplicas.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Fewest pods the HorizontalPodAutoscaler keeps.
+   * @default 2
+   */
+  readonly minReplicas?: number;
+  /**
+   * Most pods the HorizontalPodAutoscaler starts.
+   * @default 6
+   */
+  readonly maxReplicas?: number;
+  /**
+   * IPv4 ranges that may reach the cluster's public API endpoint (the private endpoint is always on). Empty: no public
+   * endpoint at all, so deploys must run inside the VPC (e.g. a self-hosted runner).
+   * @default []
+   */
+  readonly publicAccessCidrs?: readonly string[];
+  /**
+   * How traffic reaches the service: an Ingress for the AWS Load Balancer Controller (an ALB), or a Service of type
+   * LoadBalancer (an NLB).
+   * @default "alb"
+   */
+  readonly ingress?: IngressKind;
+  /**
    * Extra tags on every AWS resource (the keys App, Environment and ManagedBy are reserved).
    * @default {}
    */
   readonly tags?: Readonly<Record<string, string>>;
   /**
-   * Extra IAM statements for the instance role, for AWS APIs the service itself calls.
+   * Extra IAM statements for the service's role (the instance role; on eks, the pod's role through EKS Pod Identity), for
+   * AWS APIs the service itself calls.
    * @default []
    */
   readonly serviceIamStatements?: readonly IamStatement[];
@@ -135,7 +198,27 @@ export interface PipelineOptions {
  * Options that apply to some targets only (their rows in the option table list those targets): they are resolved, with
  * their defaults, for those targets and absent for the others.
  */
-export type TargetSpecificOption = 'accounts' | 'instanceType' | 'taskCpu' | 'taskMemory' | 'desiredCount' | 'minCount' | 'maxCount' | 'frontend' | 'architecture';
+export type TargetSpecificOption =
+  | 'accounts'
+  | 'instanceType'
+  | 'taskCpu'
+  | 'taskMemory'
+  | 'desiredCount'
+  | 'minCount'
+  | 'maxCount'
+  | 'frontend'
+  | 'architecture'
+  | 'kubernetesVersion'
+  | 'nodeInstanceTypes'
+  | 'minSize'
+  | 'desiredSize'
+  | 'maxSize'
+  | 'namespace'
+  | 'replicas'
+  | 'minReplicas'
+  | 'maxReplicas'
+  | 'publicAccessCidrs'
+  | 'ingress';
 
 /** Options with every default applied and every value validated. */
 export type ResolvedOptions = Required<Omit<PipelineOptions, 'githubOwnerId' | 'githubRepoId' | TargetSpecificOption>> &

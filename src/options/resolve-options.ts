@@ -1,6 +1,6 @@
-import { appliesTo, optionTable, type AnyOptionDefinition, type DefaultContext } from './option-table.js';
+import { appliesTo, optionTable, orderedCounts, type AnyOptionDefinition, type DefaultContext } from './option-table.js';
 import type { PipelineOptions, ResolvedOptions, Target } from './pipeline-options.js';
-import { asInvalid, invalid, parseMapText, validateFargateSize, validateTaskCounts, type Invalid } from './validators.js';
+import { asInvalid, invalid, parseMapText, validateFargateSize, validateOrderedCounts, validateTaskCounts, type Invalid } from './validators.js';
 
 /** What is wrong with one option: the rule's `Invalid`, and which option, for the front end to name it. */
 export interface OptionProblem extends Invalid {
@@ -144,6 +144,12 @@ function crossChecks(resolved: Record<string, unknown>, problems: readonly Optio
     const [min, desired, max] = [resolved.minCount, resolved.desiredCount, resolved.maxCount] as number[];
     const verdict = validateTaskCounts(min!, desired!, max!);
     if (verdict !== true) found.push({ key: min! > max! ? 'minCount' : 'desiredCount', ...asInvalid(verdict) });
+  }
+  for (const { keys, bounds, middle } of orderedCounts) {
+    if (!valid(...keys)) continue;
+    const [min, desired, max] = keys.map((key) => resolved[key]) as [number, number, number];
+    const verdict = validateOrderedCounts(min, desired, max, bounds, middle);
+    if (verdict !== true) found.push({ key: min > max ? keys[0] : keys[1], ...asInvalid(verdict) });
   }
   // IAM role names hold at most 64 characters; the longest an ecs environment creates is <name>-<env>-frontend-exec.
   if (resolved.target === 'ecs' && valid('name', 'environments')) {

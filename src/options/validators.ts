@@ -1,3 +1,4 @@
+import { architectureOf } from './architecture.js';
 import { awsRegions } from './aws-regions.js';
 
 /**
@@ -186,9 +187,69 @@ export function validateFargateSize(cpu: number, memory: number): true | string 
 export const validateTaskCount: Validator<number> = (value) =>
   Number.isInteger(value) && value >= 1 && value <= 1000 ? true : invalid(`must be a whole number of tasks from 1 to 1000 (got ${value})`, '2');
 
-/** Autoscaling keeps the desired count between the bounds: min <= desired <= max. */
-export function validateTaskCounts(min: number, desired: number, max: number): true | string {
-  if (min > max) return `the minimum (${min}) is above the maximum (${max}) of the autoscaling bounds; lower the minimum or raise the maximum`;
-  if (desired < min || desired > max) return `${desired} is outside the autoscaling bounds ${min}-${max}; choose a desired count between the minimum and the maximum`;
+/**
+ * Bounds keep a count between them: min <= desired <= max. `bounds` names them (`the autoscaling bounds`), `middle`
+ * the count between them (`a desired count`).
+ */
+export function validateOrderedCounts(min: number, desired: number, max: number, bounds: string, middle: string): true | string {
+  if (min > max) return `the minimum (${min}) is above the maximum (${max}) of ${bounds}; lower the minimum or raise the maximum`;
+  if (desired < min || desired > max) return `${desired} is outside ${bounds} ${min}-${max}; choose ${middle} between the minimum and the maximum`;
   return true;
 }
+
+/** Autoscaling keeps the desired count between the bounds: min <= desired <= max. */
+export const validateTaskCounts = (min: number, desired: number, max: number): true | string =>
+  validateOrderedCounts(min, desired, max, 'the autoscaling bounds', 'a desired count');
+/** A whole number within bounds (the caller names the field; `what` says what it counts). */
+export const validateCount =
+  (min: number, max: number, what: string): Validator<number> =>
+  (value) =>
+    Number.isInteger(value) && value >= min && value <= max ? true : invalid(`must be a whole number of ${what} from ${min} to ${max} (got ${value})`, String(min === 1 ? 2 : min));
+
+export const validateKubernetesVersion =
+  (versions: readonly { readonly version: string; readonly endOfStandardSupport: string }[], pastStandardSupport: Readonly<Record<string, string>>): Validator<string> =>
+  (value) => {
+    if (versions.some((v) => v.version === value)) return true;
+    const offered = versions.map((v) => `${v.version} (standard support until ${v.endOfStandardSupport})`).join(' or ');
+    const ended = pastStandardSupport[value];
+    const example = versions[0]?.version;
+    if (ended) return invalid(`${value} left EKS standard support on ${ended} (extended support costs extra per cluster hour); choose ${offered}`, example);
+    return invalid(`"${value}" is not a Kubernetes version EKS offers in standard support; choose ${offered}`, example);
+  };
+
+export const validateInstanceTypes: Validator<readonly string[]> = (value) => {
+  if (value.length === 0) return invalid('needs at least one instance type', 't3.medium');
+  for (const type of value) {
+    const verdict = validateInstanceType(type);
+    if (verdict !== true) return verdict;
+  }
+  if (new Set(value).size !== value.length) return invalid('lists an instance type twice; each must be unique', [...new Set(value)].join(','));
+  if (new Set(value.map(architectureOf)).size > 1) {
+    return invalid(`mixes x86_64 and Graviton (arm64) types (${value.join(', ')}); a node group runs one architecture, so list types of one kind`, 't3.medium,t3a.medium');
+  }
+  return true;
+};
+
+// DNS-1123 label, as Kubernetes requires of a namespace.
+const namespaceName = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+export const validateNamespace: Validator<string> = (value) => {
+  if (value.length === 0 || value.length > 63 || !namespaceName.test(value)) {
+    return invalid(`"${value}" is not a Kubernetes namespace name; use at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit`, 'my-service');
+  }
+  if (value === 'default' || value.startsWith('kube-')) {
+    return invalid(`"${value}" is shared with the cluster itself; the deploy role gets edit rights in this namespace, so give the app its own, such as its name`, 'my-service');
+  }
+  return true;
+};
+
+const ipv4Cidr = /^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/;
+
+export const validateCidrs: Validator<readonly string[]> = (value) => {
+  for (const cidr of value) {
+    if (!ipv4Cidr.test(cidr)) return invalid(`"${cidr}" is not an IPv4 CIDR block`, '203.0.113.0/24');
+  }
+  if (value.length > 40) return invalid(`lists ${value.length} ranges; EKS accepts at most 40`);
+  if (new Set(value).size !== value.length) return invalid('lists a range twice; each must be unique', [...new Set(value)].join(','));
+  return true;
+};

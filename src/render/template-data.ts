@@ -1,4 +1,5 @@
 import type { ResolvedOptions, Target } from '../options/index.js';
+import { architectureOf } from '../options/architecture.js';
 import { generatedVersions } from './versions.js';
 
 export interface EnvironmentData {
@@ -110,12 +111,7 @@ export interface TemplateData {
   readonly options: ResolvedOptions;
 }
 
-// Graviton: a1, and families with a `g` after the generation digit (t4g, m7g, c6gn, im4gn, …).
-const arm64Family = /^(a1|[a-z]+\d+g[a-z]*)$/;
-
-export function architectureOf(instanceType: string): 'x86_64' | 'arm64' {
-  return arm64Family.test(instanceType.split('.')[0] ?? '') ? 'arm64' : 'x86_64';
-}
+export { architectureOf };
 
 export function subjectPrefix(options: Pick<ResolvedOptions, 'githubOwner' | 'githubRepo' | 'githubOwnerId' | 'githubRepoId'>): string {
   return options.githubOwnerId && options.githubRepoId
@@ -156,8 +152,10 @@ export function templateData(options: ResolvedOptions, generatorVersion: string)
     artifactAccountId,
     crossAccountEnvironments: environments.filter((env) => env.readsArtifactsAcrossAccounts),
   };
-  // Targets that name an instance type run on its architecture; the others (ecs) on the one their options choose.
-  const architecture = options.instanceType ? architectureOf(options.instanceType) : (options.architecture ?? 'x86_64');
+  // Targets that name instance types run on their architecture (a node group's share one, validated, so the first
+  // tells it); the others (ecs) on the one their options choose.
+  const instanceTypeOfArchitecture = options.instanceType ?? options.nodeInstanceTypes?.[0];
+  const architecture = instanceTypeOfArchitecture ? architectureOf(instanceTypeOfArchitecture) : (options.architecture ?? 'x86_64');
   return {
     name: options.name,
     target: options.target,
