@@ -2,6 +2,7 @@ import type { Target } from '../options/index.js';
 import type { Component } from './component.js';
 import { ec2ComputeComponent } from './compute-ec2.js';
 import { ecsComputeComponent } from './compute-ecs.js';
+import { eksComputeComponent } from './compute-eks.js';
 import { docsComponent } from './docs.js';
 import { frontendComponent } from './frontend.js';
 import { imageRegistryComponent } from './image-registry.js';
@@ -34,6 +35,7 @@ const targetComponents: Record<Target, readonly Component[]> = {
     frontendComponent,
     docsComponent,
   ],
+  eks: [repoComponent, terraformComponent, imageRegistryComponent, networkComponent, eksComputeComponent, workflowsComponent, scriptsComponent, serviceComponent, docsComponent],
 };
 
 export function components(target: Target): readonly Component[] {
