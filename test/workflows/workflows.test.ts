@@ -216,7 +216,9 @@ describe.each(presetNamesFor('ec2'))('ec2 preset %s', (preset) => {
       expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
       expect(usesOf(job, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${env.deployRoleName}`);
       expect(job.outputs).toEqual({ digest: '${{ steps.image.outputs.digest }}' });
-      expect(runs(job)).toContain(`sh scripts/deploy.sh --environment ${env.name} --image "$IMAGE_REPOSITORY@$DIGEST" --commit "$GITHUB_SHA"`);
+      // ec2's host checks /health for the commit; eks deploys the digest alone (the rollout is its gate).
+      const commit = data.target === 'ec2' ? ' --commit "$GITHUB_SHA"' : '';
+      expect(runs(job)).toContain(`sh scripts/deploy.sh --environment ${env.name} --image "$IMAGE_REPOSITORY@$DIGEST"${commit}`);
       const build = usesOf(job, 'docker/build-push-action');
       if (env.isFirst) {
         expect(job['runs-on']).toBe(data.architecture === 'arm64' ? 'ubuntu-24.04-arm' : 'ubuntu-24.04');
