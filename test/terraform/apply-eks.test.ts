@@ -1,0 +1,177 @@
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, it } from 'vitest';
+import { startMoto } from '../support/moto.js';
+import { identityPolicies, readRoles } from '../iam/applied-roles.js';
+import { grantedActions } from '../iam/simulator.js';
+import {
+  addFile,
+  apiCalls,
+  applyRoots,
+  environmentsOf,
+  outputs,
+  prepareForMoto,
+  renderVariant,
+  requireTerraform,
+  resolvedVariant,
+  terraform,
+  terraformVariantNamesFor,
+} from '../support/terraform.js';
+import { tempDir, writeFiles } from '../support/render-preset.js';
+import { requireTool } from '../support/tools.js';
+
+// What this proves and what it cannot. The real AWS provider (5.100) creates, against moto 5.2.1, everything of an eks
+// environment moto emulates — the VPC (subnets, gateways, NAT, routes, S3 endpoint, flow logs), the KMS key and alias,
+// the log group, the cluster, node and pod roles, the launch template, the EKS cluster and its managed node group — then
+// re-plans with no changes and destroys it all.
+//
+// moto's gaps, closed in this test only (an override file written into the rendered copy of the module), never in the
+// templates:
+// - no API for access entries, access-policy associations, add-ons or Pod Identity associations: those resources get
+//   `for_each = {}` / `count = 0` here. Their arguments (the deploy role's namespace scope, the policy ARNs, the
+//   principals, the association's namespace and service account) are asserted by `terraform test` with mocked
+//   providers: test/terraform/eks-cluster.test.ts.
+// - the cluster's access_config and the node group's update_config do not round-trip (moto answers without them);
+//   moto gives every node group a remote_access block with an SSH key it invents (the rendered node group has none:
+//   it uses a launch template, and no SSH), and answers the launch template's own tags as one of its
+//   tag_specifications: `ignore_changes` on those blocks here, or every re-plan would show (or replace) them.
+const motoGaps = `# moto 5.2.1 has no API for these: terraform test covers their arguments (test/terraform/eks-cluster.test.ts).
+resource "aws_eks_access_entry" "this" {
+  for_each = {}
+}
+
+resource "aws_eks_access_policy_association" "this" {
+  for_each = {}
+}
+
+resource "aws_eks_addon" "before_nodes" {
+  for_each = {}
+}
+
+resource "aws_eks_addon" "after_nodes" {
+  for_each = {}
+}
+
+resource "aws_eks_pod_identity_association" "this" {
+  count = 0
+}
+
+# moto answers DescribeCluster without accessConfig, DescribeNodegroup without updateConfig but with a remoteAccess
+# it made up, and the launch template's own tags among its data's tag specifications.
+resource "aws_eks_cluster" "this" {
+  lifecycle {
+    ignore_changes = [access_config]
+  }
+}
+
+resource "aws_eks_node_group" "this" {
+  lifecycle {
+    ignore_changes = [update_config, remote_access]
+  }
+}
+
+resource "aws_launch_template" "node" {
+  lifecycle {
+    ignore_changes = [tag_specifications]
+  }
+}
+`;
+
+async function aws(env: Record<string, string>, args: string[]): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { stdout } = await execa('aws', [...args, '--output', 'json'], { env, stdin: 'ignore' });
+  return JSON.parse(stdout);
+}
+
+describe('Terraform apply of the eks target against a local AWS (moto)', () => {
+  requireTerraform();
+  requireTool('aws', 'pip install awscli');
+
+  it.concurrent.for(terraformVariantNamesFor('eks'))(
+    'variant %s: applies bootstrap then each environment, re-plans with no changes, and destroys',
+    { timeout: 1_200_000 },
+    async (variant, { expect }) => {
+      // GIVEN the rendered variant aimed at its own moto server, with moto's gaps closed in the module's copy
+      const { region, name } = resolvedVariant(variant);
+      const moto = await startMoto({ region });
+      try {
+        const environments = environmentsOf(variant);
+        const repo = writeFiles(tempDir(`tf-apply-${variant}-`), renderVariant(variant));
+        addFile(join(repo, 'terraform/modules/eks-cluster'), 'moto_gaps_override.tf', motoGaps);
+        const roots = prepareForMoto(repo, environments);
+
+        // WHEN the bootstrap root and then every environment root are applied (environments at once: they share
+        // only what the bootstrap made)
+        await applyRoots(roots, moto.env, { logApiCalls: true, concurrentEnvironments: true });
+
+        // THEN each environment has its cluster, private and public as asked, logging, secrets encrypted with its key
+        for (const [i, environment] of environments.entries()) {
+          const out = await outputs(roots[i + 1]!, moto.env);
+          const clusterName = `${name}-${environment}`;
+          expect(out.cluster_name).toBe(clusterName);
+          expect(out.deploy_role_arn).toBe(`arn:aws:iam::123456789012:role/${name}-${environment}-deploy`);
+          const { cluster } = await aws(moto.env, ['eks', 'describe-cluster', '--name', clusterName]);
+          const options = resolvedVariant(variant);
+          expect(cluster.version).toBe(options.kubernetesVersion);
+          expect(cluster.resourcesVpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: options.publicAccessCidrs!.length > 0 });
+          expect(cluster.logging.clusterLogging[0].enabled).toBe(true);
+          expect([...cluster.logging.clusterLogging[0].types].sort()).toEqual(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']);
+          expect(cluster.encryptionConfig[0].resources).toEqual(['secrets']);
+          const key = await aws(moto.env, ['kms', 'describe-key', '--key-id', cluster.encryptionConfig[0].provider.keyArn]);
+          expect(key.KeyMetadata.KeyState).toBe('Enabled');
+          // AND its node group: in the private subnets, AL2023, the options' sizes, through the launch template
+          const { nodegroup } = await aws(moto.env, ['eks', 'describe-nodegroup', '--cluster-name', clusterName, '--nodegroup-name', `${clusterName}-default`]);
+          expect(nodegroup).toMatchObject({ amiType: expect.stringMatching(/^AL2023_/), instanceTypes: options.nodeInstanceTypes, scalingConfig: { minSize: options.minSize, desiredSize: options.desiredSize, maxSize: options.maxSize } });
+          const privateSubnets = (await aws(moto.env, ['ec2', 'describe-subnets', '--filters', `Name=tag:Name,Values=${clusterName}-private-*`])).Subnets.map((s: { SubnetId: string }) => s.SubnetId);
+          expect([...nodegroup.subnets].sort()).toEqual([...privateSubnets].sort());
+          // AND the launch template makes IMDSv2-only nodes with hop limit 1 and encrypted gp3 volumes
+          const versions = await aws(moto.env, ['ec2', 'describe-launch-template-versions', '--launch-template-id', nodegroup.launchTemplate.id]);
+          const data = versions.LaunchTemplateVersions[0].LaunchTemplateData;
+          expect(data.MetadataOptions).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' });
+          expect(data.BlockDeviceMappings[0].Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3' });
+        }
+
+        // AND a second plan of every root finds nothing to change (exit code 0; 2 would mean a perpetual diff)
+        const logs = roots.map((root) => join(root, 'plan-log.json'));
+        await Promise.all(
+          roots.map(async (root, i) => {
+            const env = { ...moto.env, TF_LOG: 'json', TF_LOG_PATH: logs[i]! };
+            const plan = await terraform(root, ['plan', '-detailed-exitcode', '-input=false'], { env, okExitCodes: [0, 2] });
+            expect(plan.exitCode, `${root}:\n${plan.stdout}`).toBe(0);
+          }),
+        );
+
+        // AND the read-only plan role, and each environment's infra role, grant every API action that plan called;
+        // of what the first apply called, the infra role grants everything but the IAM writes (an administrator's)
+        const roles = await readRoles(moto.env, [`${name}-plan`, ...environments.map((environment) => `${name}-${environment}-infra`)]);
+        const planGrants = await grantedActions(identityPolicies(roles.get(`${name}-plan`)!));
+        for (const [i, environment] of environments.entries()) {
+          const called = apiCalls(logs[i + 1]!);
+          called.delete('sts:GetCallerIdentity');
+          expect(called.size).toBeGreaterThan(20);
+          const infraGrants = await grantedActions(identityPolicies(roles.get(`${name}-${environment}-infra`)!));
+          expect([...called].filter((action) => !planGrants.has(action.toLowerCase())), `plan role, ${environment}`).toEqual([]);
+          expect([...called].filter((action) => !infraGrants.has(action.toLowerCase())), `infra role, ${environment}`).toEqual([]);
+          const applied = apiCalls(join(roots[i + 1]!, 'apply-log.json'));
+          applied.delete('sts:GetCallerIdentity');
+          const identityWrites = [...applied].filter((action) => /^iam:(?!Get|List)/.test(action));
+          expect(identityWrites.length).toBeGreaterThan(0);
+          expect(identityWrites.filter((action) => infraGrants.has(action.toLowerCase())), `infra role, ${environment}`).toEqual([]);
+          expect(
+            [...applied].filter((action) => !identityWrites.includes(action) && !infraGrants.has(action.toLowerCase())),
+            `infra role, apply of ${environment}`,
+          ).toEqual([]);
+        }
+
+        // AND everything is destroyed: environments, then the bootstrap
+        await Promise.all(roots.slice(1).map((root) => terraform(root, ['destroy', '-auto-approve', '-input=false'], { env: moto.env })));
+        await terraform(roots[0]!, ['destroy', '-auto-approve', '-input=false'], { env: moto.env });
+        const clusters = await aws(moto.env, ['eks', 'list-clusters']);
+        expect(clusters.clusters).toEqual([]);
+        const remaining = await aws(moto.env, ['iam', 'list-roles']);
+        expect(remaining.Roles.map((role: { RoleName: string }) => role.RoleName).filter((role: string) => role.startsWith(name))).toEqual([]);
+      } finally {
+        await moto.stop();
+      }
+    },
+  );
+});
