@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { defaultKubernetesVersion } from '../../src/options/index.js';
+import { defaultKubernetesVersion, resolveOptions } from '../../src/options/index.js';
 import { presetNamesFor, presets } from '../support/presets.js';
 import { renderPreset, tempDir, writeFiles } from '../support/render-preset.js';
 import { requireTool } from '../support/tools.js';
@@ -26,10 +26,11 @@ const digest = `sha256:${'ab'.repeat(32)}`;
 
 function load(preset: (typeof eksPresets)[number]) {
   const repo = writeFiles(tempDir(`k8s-${preset}-`), renderPreset(preset));
-  const environments = [...(('environments' in presets[preset] ? presets[preset].environments : undefined) ?? ['production'])];
-  const image = `123456789012.dkr.ecr.${'region' in presets[preset] ? presets[preset].region : 'us-east-1'}.amazonaws.com/${presets[preset].name}`;
+  const options = resolveOptions({ ...presets[preset] });
+  const environments = [...options.environments];
+  const image = `123456789012.dkr.ecr.${options.region}.amazonaws.com/${options.name}`;
   // What scripts/deploy.sh applies: the overlay, with the image set by digest through a Kustomize images: entry.
-  const deployed = Object.fromEntries(
+  const deployed: Record<string, K8sObject[]> = Object.fromEntries(
     environments.map((env) => {
       const dir = join(repo, 'kubernetes', `.deploy-test-${env}`);
       mkdirSync(dir);
@@ -43,7 +44,7 @@ function load(preset: (typeof eksPresets)[number]) {
     image: `${image}@${digest}`,
     cluster: build(join(repo, 'kubernetes/cluster')),
     base: build(join(repo, 'kubernetes/base')),
-    overlays: Object.fromEntries(environments.map((env) => [env, build(join(repo, 'kubernetes/overlays', env))])),
+    overlays: Object.fromEntries(environments.map((env) => [env, build(join(repo, 'kubernetes/overlays', env))])) as Record<string, K8sObject[]>,
     deployed,
   };
 }
@@ -59,7 +60,6 @@ describe('the schemas', () => {
 
 describe.each(eksPresets)('manifests of preset %s', (preset) => {
   const m = load(preset);
-  const all = (): K8sObject[] => [...m.cluster, ...m.base, ...Object.values(m.overlays).flat(), ...Object.values(m.deployed).flat()];
   const of = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
   const deployments = () => Object.values(m.deployed).flatMap((objects) => of(objects, 'Deployment'));
   const podSpecs = () => deployments().map((d) => d.spec.template.spec);
