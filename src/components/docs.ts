@@ -81,6 +81,19 @@ function accountDocs(data: TemplateData, environments: readonly ReturnType<typeo
   };
 }
 
+/** Phrases shared pages use that name what differs between targets (the instance types, what triggers a deploy). */
+function targetWording(data: TemplateData) {
+  const types = data.options.nodeInstanceTypes ?? (data.instanceType ? [data.instanceType] : []);
+  return {
+    gravitonPhrase: types.length > 1 ? `${types.join(', ')} are Graviton types` : `${types[0] ?? ''} is a Graviton type`,
+    instanceTypeOption: data.options.nodeInstanceTypes ? 'nodeInstanceTypes' : 'instanceType',
+    /** What, besides roles and workflows, encodes the security model (named in docs/upgrading.md). */
+    securityCode: data.target === 'eks' ? 'the access entries, the Kubernetes manifests' : 'the SSM deploy\ndocument',
+    x86Choice: data.options.nodeInstanceTypes ? 'x86_64 instance types' : 'an x86_64 instance type',
+    deployTriggerPaths: data.target === 'eks' ? '`service/`, `scripts/`, `kubernetes/` or `deploy.yml`' : '`service/`, `scripts/` or `deploy.yml`',
+  };
+}
+
 export const docsComponent: Component = {
   name: 'docs',
   files: [
@@ -119,6 +132,7 @@ export const docsComponent: Component = {
       doctorTable: doctorTable(data),
       doctorNoFindings: noFindingsLine(data.accounts.enabled),
       accounts: accountDocs(data, environments),
+      ...targetWording(data),
     };
   },
 };

@@ -180,6 +180,22 @@ export const ecsPitfalls: typeof pitfalls = [
   { fact: 'ECS task start failures', texts: ['CannotPullContainerError', 'ResourceInitializationError', 'awaiting-first-deploy'] },
 ];
 
+/**
+ * For the eks target: the pitfalls of DESIGN.md §4 that hold for any pipeline, and instead of the SSM and instance ones
+ * (4-7) the errors users meet with access entries and endpoints, the reasons a rollout fails, and seed 004's steps, each
+ * mapped to its replacement.
+ */
+export const eksPitfalls: typeof pitfalls = [
+  ...pitfalls.filter(({ fact }) => /^[1238]\./.test(fact)),
+  { fact: 'access entries: an identity without one is Unauthorized', texts: ['error: You must be logged in to the server (Unauthorized)', 'aws eks list-access-entries', 'cluster_admin_principal_arns'] },
+  { fact: 'access entries: a namespace-scoped policy forbids the rest', texts: [/is forbidden: User ".*" cannot patch resource "deployments" in API group "apps" in the namespace/] },
+  { fact: 'update-kubeconfig needs eks:DescribeCluster', texts: ['is not authorized to perform: eks:DescribeCluster'] },
+  { fact: 'the endpoint admits only the VPC and public_access_cidrs', texts: ['dial tcp', 'i/o timeout', 'public_access_cidrs'] },
+  { fact: 'rollout failures and their reasons', texts: ['ImagePullBackOff', 'CrashLoopBackOff', 'Readiness probe failed', 'FailedScheduling', 'kubectl rollout undo'] },
+  { fact: '"rolled out" is not "reachable"', texts: ['"Rolled out" is not "reachable"'] },
+  { fact: "seed 004's steps, mapped", texts: ['eksctl create cluster', 'aws eks create-access-entry', 'AmazonEKSClusterAdminPolicy', 'StringLike', 'sed -i.bak', 'secrets.EKS_CLUSTER_NAME'] },
+];
+
 export function pitfallProblems(troubleshooting: string, list: typeof pitfalls = pitfalls): string[] {
   return list.flatMap(({ fact, texts }) =>
     texts.filter((t) => (typeof t === 'string' ? !troubleshooting.includes(t) : !t.test(troubleshooting))).map((t) => `troubleshooting lacks ${String(t)} (pitfall ${fact})`),
@@ -216,6 +232,25 @@ export const ecsQuotedMessages: typeof quotedMessages = [
   { doc: 'docs/troubleshooting.md', source: 'scripts/rollback.sh', text: 'runs another image by digest; nothing to roll back to (try --commit)' },
   { doc: 'docs/troubleshooting.md', source: 'terraform/environments/production/main.tf', text: 'awaiting-first-deploy' },
   { doc: 'docs/security-model.md', source: 'terraform/modules/ecs-service/main.tf', text: 'readonlyRootFilesystem = true' },
+];
+
+/** The eks target's scripts' messages its docs quote. */
+export const eksQuotedMessages: typeof quotedMessages = [
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'the cluster does not know these credentials: no access entry for this role' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'may edit the namespace' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'it needs eks:DescribeCluster on it' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'does not exist in' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'did not complete within' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'image pull failed' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'crash loop: the container keeps exiting' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'failing probe' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'there is no earlier revision to roll back to' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: "--image must be this app's repository by digest" },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/rollback.sh', text: 'is not in the history of' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/rollback.sh', text: 'has no earlier revision to roll back to' },
+  { doc: 'docs/security-model.md', source: 'terraform/modules/eks-cluster/main.tf', text: 'http_put_response_hop_limit = 1' },
+  { doc: 'docs/security-model.md', source: 'terraform/modules/eks-cluster/main.tf', text: 'AmazonEC2ContainerRegistryPullOnly' },
+  { doc: 'docs/security-model.md', source: 'terraform/modules/eks-cluster/main.tf', text: 'bootstrap_cluster_creator_admin_permissions' },
 ];
 
 export function quotedMessageProblems(files: Files, list: typeof quotedMessages = quotedMessages): string[] {

@@ -279,9 +279,6 @@ const iamPrefixes: Record<string, string> = {
  * The AWS API actions (`service:Operation`, service in lower case) a Terraform run called, read from the JSON log it
  * wrote with `TF_LOG=json TF_LOG_PATH=<log>`: the provider logs every request with its service and operation.
  */
-/** Service names the provider logs that are not the service's IAM prefix. */
-const iamPrefixes: Record<string, string> = { 'cloudwatch logs': 'logs' };
-
 export function apiCalls(log: string): Set<string> {
   const called = new Set<string>();
   for (const line of readFileSync(log, 'utf8').split('\n')) {
