@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { defaultKubernetesVersion, resolveOptions } from '../../src/options/index.js';
 import { presetNamesFor, presets } from '../support/presets.js';
 import { renderPreset, tempDir, writeFiles } from '../support/render-preset.js';
@@ -173,6 +173,21 @@ describe.each(eksPresets)('manifests of preset %s', (preset) => {
     const alb = (('ingress' in presets[preset] ? presets[preset].ingress : 'alb') as string) === 'alb';
     expect(service!.spec.type).toBe(alb ? 'ClusterIP' : 'LoadBalancer');
     expect(of(m.base, 'Ingress').map((i) => i.spec.ingressClassName)).toEqual(alb ? ['alb'] : []);
+  });
+});
+
+describe("ci.yml's kubernetes job", () => {
+  it.each(eksPresets)('builds every kustomization of preset %s, and fails on a broken one', (preset) => {
+    // GIVEN the rendered repository and the job's own script
+    const m = load(preset);
+    const ci = parse(readFileSync(join(m.repo, '.github/workflows/ci.yml'), 'utf8')) as { jobs: Record<string, { steps: { name?: string; run?: string }[] }> };
+    const script = ci.jobs.kubernetes!.steps.find((step) => step.name === 'kubectl kustomize')!.run!;
+    for (const dir of ['kubernetes/cluster', 'kubernetes/base', ...m.environments.map((env) => `kubernetes/overlays/${env}`)]) expect(script).toContain(dir);
+    // WHEN it runs as the runner runs it (bash -e) THEN it passes
+    execFileSync('bash', ['-e', '-c', script], { cwd: m.repo, stdio: 'ignore' });
+    // AND a kustomization naming a file that does not exist makes it fail
+    appendFileSync(join(m.repo, 'kubernetes/overlays', m.environments[0]!, 'kustomization.yaml'), 'components:\n  - ../missing\n');
+    expect(() => execFileSync('bash', ['-e', '-c', script], { cwd: m.repo, stdio: 'ignore' })).toThrow();
   });
 });
 
