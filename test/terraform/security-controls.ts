@@ -24,7 +24,7 @@ export function blocksOf(modules: readonly HclModule[], kind: 'resource' | 'data
 }
 
 /** Nested blocks of a body (`metadata_options { … }` is `[{ … }]` in hcl2json's output). */
-function nested(body: Body, name: string): Body[] {
+export function nested(body: Body, name: string): Body[] {
   const value = body[name];
   return Array.isArray(value) ? (value as Body[]) : [];
 }
