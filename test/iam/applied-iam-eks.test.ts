@@ -6,7 +6,8 @@ import { tempDir, writeFiles } from '../support/render-preset.js';
 import { applyRoots, prepareForMoto, renderVariant, requireTerraform, resolvedVariant } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
 import { createGitHubOidcProvider, identityPolicies, readRoles, type AppliedRole } from './applied-roles.js';
-import { accessLevel, expandAction, list, permissionAllows, statementsOf, type PermissionRequest } from './simulator.js';
+import { accessLevel, expandAction, list, permissionAllows, statementsOf } from './simulator.js';
+import { permissionFindings } from './permission-findings.js';
 import { account, githubProvider, trustFindings, trustMatrix } from './trust-cases.js';
 
 // The eks target's roles, read back from IAM after a real `terraform apply` against moto and evaluated with
@@ -87,17 +88,6 @@ const defaultKeyPolicy = {
 };
 
 const resourceTags = (app: string, env: string, prefix: 'aws:ResourceTag' | 'aws:RequestTag') => ({ [`${prefix}/App`]: app, [`${prefix}/Environment`]: env });
-
-interface PermissionCase extends PermissionRequest {
-  readonly label: string;
-}
-
-async function permissionFindings(role: AppliedRole, allowed: readonly PermissionCase[], denied: readonly PermissionCase[]): Promise<string[]> {
-  const findings: string[] = [];
-  for (const c of allowed) if (!(await permissionAllows(role.arn, identityPolicies(role), c))) findings.push(`${role.name} cannot ${c.label}`);
-  for (const c of denied) if (await permissionAllows(role.arn, identityPolicies(role), c)) findings.push(`${role.name} CAN ${c.label}`);
-  return findings;
-}
 
 /** Every action (canonical case) an Allow statement of the role's policies grants, wildcards expanded. */
 async function allowedActions(role: AppliedRole): Promise<Map<string, string[]>> {

@@ -291,3 +291,20 @@ export function apiCalls(log: string): Set<string> {
   }
   return called;
 }
+
+/**
+ * A second `terraform plan -detailed-exitcode` of every root, at once, each logging its AWS calls to `plan-log.json` in
+ * its root (for `apiCalls`). Answers those logs, and the plan output of each root that still has changes (a perpetual
+ * diff): an empty `drift` is a clean re-plan.
+ */
+export async function replanLogged(roots: readonly string[], env: Record<string, string>): Promise<{ logs: string[]; drift: string[] }> {
+  const logs = roots.map((root) => join(root, 'plan-log.json'));
+  const drift: string[] = [];
+  await Promise.all(
+    roots.map(async (root, i) => {
+      const plan = await terraform(root, ['plan', '-detailed-exitcode', '-input=false'], { env: { ...env, TF_LOG: 'json', TF_LOG_PATH: logs[i]! }, okExitCodes: [0, 2] });
+      if (plan.exitCode !== 0) drift.push(`${root}:\n${plan.stdout}`);
+    }),
+  );
+  return { logs, drift };
+}

@@ -1,17 +1,17 @@
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, it } from 'vitest';
+import { awsJson } from '../support/aws-cli.js';
 import { startMoto } from '../support/moto.js';
-import { identityPolicies, readRoles } from '../iam/applied-roles.js';
-import { grantedActions } from '../iam/simulator.js';
+import { readRoles } from '../iam/applied-roles.js';
+import { expectRolesCoverRuns } from './api-coverage.js';
 import {
   addFile,
-  apiCalls,
   applyRoots,
   environmentsOf,
   outputs,
   prepareForMoto,
   renderVariant,
+  replanLogged,
   requireTerraform,
   resolvedVariant,
   terraform,
@@ -76,10 +76,8 @@ resource "aws_launch_template" "node" {
 }
 `;
 
-async function aws(env: Record<string, string>, args: string[]): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const { stdout } = await execa('aws', [...args, '--output', 'json'], { env, stdin: 'ignore' });
-  return JSON.parse(stdout);
-}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS CLI's answers, read as the test needs them
+const aws = (env: Record<string, string>, args: readonly string[]) => awsJson<any>(env, args);
 
 describe('Terraform apply of the eks target against a local AWS (moto)', () => {
   requireTerraform();
@@ -133,35 +131,15 @@ describe('Terraform apply of the eks target against a local AWS (moto)', () => {
         }
 
         // AND a second plan of every root finds nothing to change (exit code 0; 2 would mean a perpetual diff)
-        const logs = roots.map((root) => join(root, 'plan-log.json'));
-        await Promise.all(
-          roots.map(async (root, i) => {
-            const env = { ...moto.env, TF_LOG: 'json', TF_LOG_PATH: logs[i]! };
-            const plan = await terraform(root, ['plan', '-detailed-exitcode', '-input=false'], { env, okExitCodes: [0, 2] });
-            expect(plan.exitCode, `${root}:\n${plan.stdout}`).toBe(0);
-          }),
-        );
+        const { logs, drift } = await replanLogged(roots, moto.env);
+        expect(drift).toEqual([]);
 
         // AND the read-only plan role, and each environment's infra role, grant every API action that plan called;
         // of what the first apply called, the infra role grants everything but the IAM writes (an administrator's)
         const roles = await readRoles(moto.env, [`${name}-plan`, ...environments.map((environment) => `${name}-${environment}-infra`)]);
-        const planGrants = await grantedActions(identityPolicies(roles.get(`${name}-plan`)!));
         for (const [i, environment] of environments.entries()) {
-          const called = apiCalls(logs[i + 1]!);
-          called.delete('sts:GetCallerIdentity');
-          expect(called.size).toBeGreaterThan(20);
-          const infraGrants = await grantedActions(identityPolicies(roles.get(`${name}-${environment}-infra`)!));
-          expect([...called].filter((action) => !planGrants.has(action.toLowerCase())), `plan role, ${environment}`).toEqual([]);
-          expect([...called].filter((action) => !infraGrants.has(action.toLowerCase())), `infra role, ${environment}`).toEqual([]);
-          const applied = apiCalls(join(roots[i + 1]!, 'apply-log.json'));
-          applied.delete('sts:GetCallerIdentity');
-          const identityWrites = [...applied].filter((action) => /^iam:(?!Get|List)/.test(action));
-          expect(identityWrites.length).toBeGreaterThan(0);
-          expect(identityWrites.filter((action) => infraGrants.has(action.toLowerCase())), `infra role, ${environment}`).toEqual([]);
-          expect(
-            [...applied].filter((action) => !identityWrites.includes(action) && !infraGrants.has(action.toLowerCase())),
-            `infra role, apply of ${environment}`,
-          ).toEqual([]);
+          const infra = roles.get(`${name}-${environment}-infra`)!;
+          await expectRolesCoverRuns(expect, environment, { plan: roles.get(`${name}-plan`)!, infra }, { plan: logs[i + 1]!, apply: join(roots[i + 1]!, 'apply-log.json') });
         }
 
         // AND everything is destroyed: environments, then the bootstrap

@@ -12,6 +12,7 @@ import {
   outputs,
   prepareForMoto,
   renderVariant,
+  replanLogged,
   requireTerraform,
   resolvedVariant,
   terraform,
@@ -70,14 +71,8 @@ describe('Terraform apply against a local AWS (moto)', () => {
 
         // AND a second plan of every root finds nothing to change (exit code 0; 2 would mean a perpetual diff); the JSON
         // log records every AWS call the provider made for it
-        const logs = roots.map((root) => join(root, 'plan-log.json'));
-        await Promise.all(
-          roots.map(async (root, i) => {
-            const env = { ...moto.env, TF_LOG: 'json', TF_LOG_PATH: logs[i]! };
-            const plan = await terraform(root, ['plan', '-detailed-exitcode', '-input=false'], { env, okExitCodes: [0, 2] });
-            expect(plan.exitCode, `${root}:\n${plan.stdout}`).toBe(0);
-          }),
-        );
+        const { logs, drift } = await replanLogged(roots, moto.env);
+        expect(drift).toEqual([]);
 
         // AND the read-only plan role, and each environment's infra role, grant every API action the plan of an
         // environment called, and all but the IAM writes of its first apply
