@@ -1,7 +1,7 @@
 import type { EnvironmentData, TemplateData } from '../render/template-data.js';
 import type { Component, FileRule } from './component.js';
 import { accountsOnlyDocs } from './accounts-docs.js';
-import { manualApplyTargets } from './terraform-apply.js';
+import { applyTrigger } from './terraform-apply.js';
 
 /** ec2-app names the instance role (and its profile) `<name>-<env>-instance`. */
 export const instanceRoleName = (data: Pick<TemplateData, 'name'>, env: Pick<EnvironmentData, 'name'>) => `${data.name}-${env.name}-instance`;
@@ -29,13 +29,7 @@ export const ec2ComputeComponent: Component = {
       runsOn: 'EC2',
       /** ec2 has no frontend service. */
       hasFrontend: false,
-      /** terraform.yml applies only when started by hand with its `apply` input (seed 002's "Run Terraform Apply"). */
-      manualApply: manualApplyTargets.includes('ec2'),
-      /** The event condition of terraform.yml's apply jobs, and what it means in words. */
-      applyEvent: "github.event_name == 'push'",
-      /** The same, shortest, for a list of the workflows' conditions. */
-      applyEventShort: 'pushes',
-      applyEventWords: 'pushes to main',
+      ...applyTrigger('ec2'),
       /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
       extraCiJobs: [],
       /** What holds the artifacts every environment deploys, as the docs name it (shared docs partials say it). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EnvironmentData, TemplateData } from '../render/template-data.js';
 import type { Component } from './component.js';
-import { manualApplyTargets } from './terraform-apply.js';
+import { applyTrigger } from './terraform-apply.js';
 
 /** The services an ecs repository runs: the API always, the static frontend unless `frontend: false`. */
 export type EcsServiceKey = 'api' | 'frontend';
@@ -139,13 +139,7 @@ export const ecsComputeComponent: Component = {
       /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
       /** What the service is deployed to, in words (the service's package.json says it). */
     runsOn: 'ECS Fargate',
-    /** terraform.yml applies only when started by hand with its `apply` input (seed 002's "Run Terraform Apply"). */
-    manualApply: manualApplyTargets.includes('ecs'),
-    /** The event condition of terraform.yml's apply jobs, and what it means in words. */
-    applyEvent: "github.event_name == 'workflow_dispatch' && inputs.apply",
-    /** The same, shortest, for a list of the workflows' conditions. */
-    applyEventShort: 'manual runs with "Run Terraform Apply"',
-    applyEventWords: 'runs started by hand on main with "Run Terraform Apply" checked',
+    ...applyTrigger('ecs'),
     extraCiJobs: services.some((s) => s.key === 'frontend') ? ['frontend'] : [],
       services,
       /** The bootstrap's repositories, one per service. */

@@ -1,6 +1,7 @@
 import { kubernetesVersions } from '../options/kubernetes-versions.js';
 import type { TemplateData } from '../render/template-data.js';
 import type { Component } from './component.js';
+import { applyTrigger } from './terraform-apply.js';
 
 /**
  * The VPC range the network module creates by default. The NetworkPolicy admits the load balancer's traffic from it:
@@ -30,6 +31,11 @@ function eksData(data: TemplateData) {
   const namespace = options.namespace ?? data.name;
   const alb = options.ingress === 'alb';
   return {
+    /** What the service is deployed to, in words (the service's package.json says it). */
+    runsOn: 'EKS',
+    /** eks has no frontend service. */
+    hasFrontend: false,
+    ...applyTrigger('eks'),
     /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
     extraCiJobs: ['kubernetes'],
     kubernetesVersion,
