@@ -309,6 +309,8 @@ export const optionTable = [
     flag: 'kubernetes-version',
     placeholder: 'V',
     choices: kubernetesVersions.map((v) => v.version),
+    choiceDescriptions: Object.fromEntries(kubernetesVersions.map((v) => [v.version, `in EKS standard support until ${v.endOfStandardSupport}`])),
+    prompt: 'Kubernetes version of the cluster',
     description: `Kubernetes version of the EKS cluster (${kubernetesVersions.map((v) => v.version).join(', ')}: in EKS standard support)`,
     targets: ['eks'],
     default: () => defaultKubernetesVersion,
@@ -322,6 +324,7 @@ export const optionTable = [
     flag: 'node-instance-types',
     placeholder: 'a,b',
     description: 'instance types of the node group, comma-separated, one architecture (Graviton types run arm64 images)',
+    prompt: 'Node instance types (comma-separated, one architecture; Graviton types run arm64 images)',
     targets: ['eks'],
     default: () => ['t3.medium'],
     schema: z.array(z.string()),
@@ -370,6 +373,7 @@ export const optionTable = [
     flag: 'namespace',
     placeholder: 'NS',
     description: "Kubernetes namespace of the service, the only one the deploy role may edit (default: the service name)",
+    prompt: 'Kubernetes namespace (the only one the deploy role may edit)',
     targets: ['eks'],
     default: (_ctx, chosen) => chosen.name,
     defaultFrom: 'the service name',
@@ -419,6 +423,7 @@ export const optionTable = [
     flag: 'public-access-cidrs',
     placeholder: 'a,b',
     description: "IPv4 ranges allowed to the cluster's public API endpoint, comma-separated (default: none, private endpoint only)",
+    prompt: "Public API endpoint ranges, comma-separated (empty: private endpoint only, so deploys must run inside the VPC)",
     targets: ['eks'],
     default: () => [],
     schema: z.array(z.string()),
@@ -431,6 +436,8 @@ export const optionTable = [
     flag: 'ingress',
     placeholder: 'K',
     choices: ingressKinds,
+    choiceDescriptions: { alb: 'an Ingress the AWS Load Balancer Controller makes an ALB of', 'load-balancer': 'a Service of type LoadBalancer (an NLB)' },
+    prompt: 'Ingress (how traffic reaches the service)',
     description: `how traffic reaches the service (${ingressKinds.join(', ')}): an ALB Ingress, or a Service of type LoadBalancer`,
     targets: ['eks'],
     default: () => 'alb' as const,
@@ -482,7 +489,7 @@ export const orderedCounts: readonly {
   readonly bounds: string;
   readonly middle: string;
 }[] = [
-  { keys: ['minSize', 'desiredSize', 'maxSize'], bounds: 'the node group', middle: 'a desired size' },
+  { keys: ['minSize', 'desiredSize', 'maxSize'], bounds: 'the node group bounds', middle: 'a desired size' },
   { keys: ['minReplicas', 'replicas', 'maxReplicas'], bounds: 'the pod autoscaling bounds', middle: 'a replica count' },
 ];
 

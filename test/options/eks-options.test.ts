@@ -30,8 +30,9 @@ describe('eks options', () => {
       publicAccessCidrs: [],
       ingress: 'alb',
     });
-    // the namespace defaults to the service name (derived when rendering, not written into .projenrc.ts)
-    expect(options.namespace).toBeUndefined();
+    // the namespace defaults to the service name (a default that follows an option settled before it)
+    expect(options.namespace).toBe('demo');
+    expect(resolveOptions({ ...base, name: 'orders' }).namespace).toBe('orders');
   });
 
   it.each([
@@ -43,10 +44,10 @@ describe('eks options', () => {
     [{ namespace: 'Orders_API' }, /^--namespace: "Orders_API" is not a Kubernetes namespace name/],
     [{ publicAccessCidrs: ['203.0.113.0/33'] }, /^--public-access-cidrs: "203\.0\.113\.0\/33" is not an IPv4 CIDR block/],
     [{ ingress: 'nginx' as never }, /^--ingress: must be one of alb, load-balancer \(got "nginx"\)/],
-    [{ minReplicas: 4, maxReplicas: 3, replicas: 3 }, /^--min-replicas: is 4, more than --max-replicas \(maxReplicas\), 3/],
-    [{ replicas: 9 }, /^--replicas: is 9, outside --min-replicas \(minReplicas\) 2 to --max-replicas \(maxReplicas\) 6/],
-    [{ desiredSize: 5 }, /^--desired-size: is 5, outside --min-size \(minSize\) 2 to --max-size \(maxSize\) 4/],
-    [{ minSize: 0 }, /^--min-size: must be a whole number of instances from 1 to 100 \(got 0\)/],
+    [{ minReplicas: 4, maxReplicas: 3, replicas: 3 }, /^--min-replicas: the minimum \(4\) is above the maximum \(3\) of the pod autoscaling bounds; lower the minimum or raise the maximum$/],
+    [{ replicas: 9 }, /^--replicas: 9 is outside the pod autoscaling bounds 2-6; choose a replica count between the minimum and the maximum$/],
+    [{ desiredSize: 5 }, /^--desired-size: 5 is outside the node group bounds 2-4; choose a desired size between the minimum and the maximum$/],
+    [{ minSize: 0 }, /^--min-size: must be a whole number of instances from 1 to 100 \(got 0\), e\.g\. --min-size 2$/],
   ])('refuses %j with one message naming the flag', (options, message) => {
     const found = problems(options);
     expect(found).toHaveLength(1);
