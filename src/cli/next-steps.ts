@@ -46,6 +46,23 @@ const firstSteps: Partial<Record<Target, (options: ResolvedOptions, at: InScaffo
       run: options.environments.map((environment) => `${at('scripts/status.sh')} --environment ${environment}`),
     },
   ],
+  eks: (options, at) => [
+    // Without an access entry for the administrator's role, the next step's kubectl is Unauthorized.
+    ...terraformRoots(options, at, 'in its terraform.tfvars first set cluster_admin_principal_arns to your administrator role, and public_access_cidrs'),
+    {
+      say:
+        "Create the app's namespace in each cluster, once, as an administrator: the deploy role may edit it but not create it" +
+        (options.ingress === 'alb' ? ' (then install the AWS Load Balancer Controller, section 2 of docs/runbook.md):' : ':'),
+      run: options.environments.flatMap((environment) => {
+        const account = (options.accounts ?? {})[environment];
+        return [
+          ...(account === undefined ? [] : [`export AWS_PROFILE=admin-${account}`]),
+          `aws eks update-kubeconfig --name ${options.name}-${environment} --region ${options.region}`,
+          `kubectl apply -k ${at('kubernetes/cluster')}`,
+        ];
+      }),
+    },
+  ],
 };
 
 /** The accounts of the environments (option accounts), in promotion order of their first environment, with what each hosts. */
@@ -65,7 +82,7 @@ function accountsOf(options: ResolvedOptions): { id: string; environments: strin
  * With environments in separate accounts: the bootstrap once per account (a workspace each, its environments as
  * input), then each environment against its own account's bucket, each with that account's admin credentials.
  */
-function accountRoots(options: ResolvedOptions, at: InScaffold): Step[] {
+function accountRoots(options: ResolvedOptions, at: InScaffold, review: string): Step[] {
   const bootstrap = at('terraform/bootstrap');
   return [
     {
@@ -78,7 +95,7 @@ function accountRoots(options: ResolvedOptions, at: InScaffold): Step[] {
       ],
     },
     {
-      say: "Apply each environment with its account's administrator credentials (review its terraform.tfvars first):",
+      say: `Apply each environment with its account's administrator credentials (${review}):`,
       run: options.environments.flatMap((environment) => {
         const root = at(`terraform/environments/${environment}`);
         const account = (options.accounts ?? {})[environment]!;
@@ -88,9 +105,12 @@ function accountRoots(options: ResolvedOptions, at: InScaffold): Step[] {
   ];
 }
 
-/** Bootstrap the account, then the first apply of each environment, both as an administrator. */
-function terraformRoots(options: ResolvedOptions, at: InScaffold): Step[] {
-  if (Object.keys(options.accounts ?? {}).length > 0) return accountRoots(options, at);
+/**
+ * Bootstrap the account, then the first apply of each environment, both as an administrator. `review` says what to
+ * check in each environment's terraform.tfvars before its apply.
+ */
+function terraformRoots(options: ResolvedOptions, at: InScaffold, review = 'review its terraform.tfvars first'): Step[] {
+  if (Object.keys(options.accounts ?? {}).length > 0) return accountRoots(options, at, review);
   const bootstrap = at('terraform/bootstrap');
   const stateBucket = `"bucket=$(terraform -chdir=${bootstrap} output -raw state_bucket_name)"`;
   return [
@@ -99,7 +119,7 @@ function terraformRoots(options: ResolvedOptions, at: InScaffold): Step[] {
       run: [`terraform -chdir=${bootstrap} init`, `terraform -chdir=${bootstrap} apply`],
     },
     {
-      say: 'Apply each environment, as an administrator (review its terraform.tfvars first):',
+      say: `Apply each environment, as an administrator (${review}):`,
       run: options.environments.flatMap((environment) => {
         const root = at(`terraform/environments/${environment}`);
         return [`terraform -chdir=${root} init -backend-config=${stateBucket}`, `terraform -chdir=${root} apply`];
