@@ -35,6 +35,11 @@ export const ec2ComputeComponent: Component = {
       /** What holds the artifacts every environment deploys, as the docs name it (shared docs partials say it). */
       artifactStore: `the ECR repository \`${data.ecrRepositoryName}\``,
       crossAccountReaders: readers.length > 0,
+      /** Who reads the registry from other accounts, and why, as the bootstrap's comment lines say it. */
+      crossAccountReadersComment: [
+        "Environments in other accounts read it there: each one's instance role pulls, its deploy role reads image tags",
+        "(a rollback finds an image's commit from them). Nothing else of those accounts gets anything.",
+      ],
       crossAccountPullRoleArns: readers.map((env) => `arn:aws:iam::${env.accountId}:role/${instanceRoleName(data, env)}`),
       crossAccountDescribeRoleArns: readers.map((env) => `arn:aws:iam::${env.accountId}:role/${env.deployRoleName}`),
     };

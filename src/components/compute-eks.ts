@@ -1,6 +1,7 @@
 import { kubernetesVersions } from '../options/kubernetes-versions.js';
-import type { TemplateData } from '../render/template-data.js';
-import type { Component } from './component.js';
+import type { EnvironmentData, TemplateData } from '../render/template-data.js';
+import { accountsOnlyDocs } from './accounts-docs.js';
+import type { Component, FileRule } from './component.js';
 import { applyTrigger } from './terraform-apply.js';
 
 /**
@@ -24,8 +25,12 @@ export const eksAddons = {
   afterNodes: ['coredns', 'metrics-server'],
 } as const;
 
+/** The eks-cluster module names the node group's role `<cluster>-node`, the cluster being `<name>-<env>`. */
+export const nodeRoleName = (data: Pick<TemplateData, 'name'>, env: Pick<EnvironmentData, 'name'>) => `${data.name}-${env.name}-node`;
+
 function eksData(data: TemplateData) {
   const options = data.options;
+  const readers = data.accounts.crossAccountEnvironments;
   const kubernetesVersion = options.kubernetesVersion!;
   const calendar = kubernetesVersions.find((v) => v.version === kubernetesVersion)!;
   const namespace = options.namespace ?? data.name;
@@ -66,6 +71,19 @@ function eksData(data: TemplateData) {
     /** The pod needs AWS credentials only for the service's own statements: then Pod Identity, and egress to AWS. */
     podIdentity: data.hasServiceIamStatements,
     accessPolicies: eksAccessPolicies,
+    // With accounts: environments outside the registry's account pull there with their node role (the kubelet pulls);
+    // their deploy roles need nothing of the registry (rollouts and rollbacks are Kubernetes revisions). Role ARNs are
+    // literal: the registry's repository policy names them before the roles exist.
+    /** What holds the artifacts every environment deploys, as the docs name it (shared docs partials say it). */
+    artifactStore: `the ECR repository \`${data.ecrRepositoryName}\``,
+    crossAccountReaders: readers.length > 0,
+    crossAccountPullRoleArns: readers.map((env) => `arn:aws:iam::${env.accountId}:role/${nodeRoleName(data, env)}`),
+    crossAccountDescribeRoleArns: [] as string[],
+    /** Who reads the registry from other accounts, and why, as the bootstrap's comment lines say it. */
+    crossAccountReadersComment: [
+      "Environments in other accounts read it there: each one's node role pulls (the kubelet pulls the pods' images).",
+      'Nothing else of those accounts gets anything: their deploy roles roll out by digest and never read the registry.',
+    ],
     addonsBeforeNodes: eksAddons.beforeNodes,
     addonsAfterNodes: eksAddons.afterNodes,
   };
@@ -85,6 +103,8 @@ export const eksComputeComponent: Component = {
     { from: 'kubernetes/cluster', owner: 'managed' },
     { from: 'kubernetes/base', owner: 'managed' },
     { from: 'kubernetes/overlays/__environment__/kustomization.yaml.hbs', owner: 'sample', perEnvironment: true },
+    // Only where environments live in separate accounts: a single-account scaffold renders what it always did.
+    ...accountsOnlyDocs.eks.map((page): FileRule => ({ from: `docs/${page}`, owner: 'managed', ofTarget: true, when: (data) => data.accounts.enabled })),
   ],
   data: eksData,
 };
