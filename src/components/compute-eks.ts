@@ -49,7 +49,7 @@ function eksData(data: TemplateData) {
     kubernetesVersions,
     /** `<name>-<env>` for each environment: the cluster, and the prefix of what belongs to it. */
     clusterNames: Object.fromEntries(data.environments.map((env) => [env.name, `${data.name}-${env.name}`])),
-    clusters: data.environments.map((env) => ({ environment: env.name, cluster: `${data.name}-${env.name}`, isLast: env.isLast })),
+    clusters: data.environments.map((env) => ({ environment: env.name, cluster: `${data.name}-${env.name}`, isLast: env.isLast, accountId: env.accountId })),
     namespace,
     /** The Deployment, Service, ServiceAccount, … all carry the service's name. */
     workload: data.name,
