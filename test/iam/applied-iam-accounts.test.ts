@@ -22,14 +22,33 @@ interface AccountRoles {
   readonly data: TemplateData;
   /** Account id → its plan role. */
   readonly plan: Record<string, AppliedRole>;
-  readonly environments: Record<string, { deploy: AppliedRole; infra: AppliedRole; instance: AppliedRole }>;
+  /** Per environment: its deploy and infra roles, and the role that pulls the image (`readerKind` of its target). */
+  readonly environments: Record<string, { deploy: AppliedRole; infra: AppliedRole; reader: AppliedRole }>;
   /** Every role of every account, with the account it was read from. */
   readonly all: readonly { account: string; role: AppliedRole }[];
   /** The registry's repository policy. */
   readonly repositoryPolicy: PolicyDocument;
 }
 
-const presetNames = accountPresetNamesFor('ec2');
+/**
+ * What differs by target: which role pulls the image in a later account (ec2: the instance role; eks: the node group's
+ * role, the kubelet pulling), the resources that make the roles and their policies (applied with -target), and whether
+ * the later deploy roles read the registry (ec2's rollback.sh reads image tags; eks rolls back Kubernetes revisions).
+ */
+const byTarget = {
+  ec2: {
+    readerKind: 'instance',
+    targets: ['module.github_oidc_roles', 'module.ec2_app.aws_iam_role_policy_attachment.ssm_core', 'module.ec2_app.aws_iam_role_policy.pull', 'module.ec2_app.aws_iam_role_policy.service'],
+    deployReadsTags: true,
+  },
+  eks: {
+    readerKind: 'node',
+    targets: ['module.github_oidc_roles', 'module.eks_cluster.aws_iam_role_policy_attachment.node'],
+    deployReadsTags: false,
+  },
+} as const;
+
+const presetNames = [...accountPresetNamesFor('ec2'), ...accountPresetNamesFor('eks')];
 let moto: MotoServer;
 const applied = {} as Record<PresetName, AccountRoles>;
 
@@ -58,7 +77,7 @@ beforeAll(async () => {
         data.environments.map(async (env, i) => {
           const credentials = admin[env.accountId!]!;
           await terraform(roots[i]!, ['init', '-input=false'], { env: credentials });
-          const targets = ['module.github_oidc_roles', 'module.ec2_app.aws_iam_role_policy_attachment.ssm_core', 'module.ec2_app.aws_iam_role_policy.pull', 'module.ec2_app.aws_iam_role_policy.service'];
+          const { targets } = byTarget[options.target as keyof typeof byTarget];
           await terraform(roots[i]!, ['apply', '-auto-approve', '-input=false', ...targets.map((t) => `-target=${t}`)], { env: credentials });
         }),
       );
@@ -66,12 +85,13 @@ beforeAll(async () => {
       const environments: AccountRoles['environments'] = {};
       const all: { account: string; role: AppliedRole }[] = [];
       for (const account of data.accounts.list) {
-        const names = [`${options.name}-plan`, ...account.environments.flatMap((env) => ['deploy', 'infra', 'instance'].map((kind) => `${options.name}-${env}-${kind}`))];
+        const { readerKind } = byTarget[options.target as keyof typeof byTarget];
+        const names = [`${options.name}-plan`, ...account.environments.flatMap((env) => ['deploy', 'infra', readerKind].map((kind) => `${options.name}-${env}-${kind}`))];
         const roles = await readRoles(admin[account.id]!, names);
         plan[account.id] = roles.get(`${options.name}-plan`)!;
         for (const env of account.environments) {
           const role = (kind: string) => roles.get(`${options.name}-${env}-${kind}`)!;
-          environments[env] = { deploy: role('deploy'), infra: role('infra'), instance: role('instance') };
+          environments[env] = { deploy: role('deploy'), infra: role('infra'), reader: role(readerKind) };
         }
         all.push(...[...roles.values()].map((role) => ({ account: account.id, role })));
       }
@@ -156,7 +176,7 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
       for (const provider of [githubProviderOf(account), githubProviderOf(first.accountId!)]) {
         if (trustAllows(role.trust, role.arn, { provider, sub: devSubject, aud: 'sts.amazonaws.com' })) problems.push(`${role.name} accepts a ${first.name} token from ${provider}`);
       }
-      // AND dev's deploy, infra and instance roles ask for it with sts:AssumeRole (their policies, and its trust)
+      // AND dev's deploy, infra and instance (or node) roles ask for it with sts:AssumeRole (their policies, and its trust)
       for (const devRole of Object.values(environments[first.name]!)) {
         const request = { action: 'sts:AssumeRole', resource: role.arn, resourceAccount: account, resourcePolicy: role.trust };
         if (await permissionAllows(devRole.arn, identityPolicies(devRole), request)) problems.push(`${devRole.name} can assume ${role.name}`);
@@ -177,7 +197,7 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
     expect(problems).toEqual([]);
   });
 
-  it("a later environment's instance role pulls what the first environment pushed, and nothing else of the registry's account", async () => {
+  it("a later environment's instance role (eks: node role) pulls what the first environment pushed, and nothing else of the registry's account", async () => {
     // GIVEN the registry's repository (in the first environment's account), as applied, and its policy
     const { options, data, environments, repositoryPolicy } = applied[preset];
     const a = arns();
@@ -200,8 +220,8 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
     expect(data.accounts.crossAccountEnvironments.length).toBeGreaterThan(0);
     for (const env of data.accounts.crossAccountEnvironments) {
       const account = env.accountId!;
-      const { instance, deploy, infra } = environments[env.name]!;
-      // AND each later environment's instance role pulls it across accounts, and does nothing else there
+      const { reader: instance, deploy, infra } = environments[env.name]!;
+      // AND each later environment's instance role (eks: node role) pulls it across accounts, and does nothing else there
       expect(
         await findings(
           instance,
@@ -221,13 +241,16 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
           ],
         ),
       ).toEqual([]);
-      // AND its deploy role reads image tags there (rollback.sh finds an image's commit from them), and never pushes,
-      // least of all into another account
+      // AND its deploy role reads image tags there (ec2: rollback.sh finds an image's commit from them; eks reads
+      // nothing there), and never pushes, least of all into another account
+      const readTags = { label: 'read image tags in the registry', ...inRegistry({ action: 'ecr:DescribeImages', resource: a.repository() }) };
+      const { deployReadsTags } = byTarget[options.target as keyof typeof byTarget];
       expect(
         await findings(
           deploy,
-          [{ label: 'read image tags in the registry', ...inRegistry({ action: 'ecr:DescribeImages', resource: a.repository() }) }],
+          deployReadsTags ? [readTags] : [],
           [
+            ...(deployReadsTags ? [] : [readTags]),
             ...['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:CompleteLayerUpload', ...pull].map((action) => ({ label: `${action} in the registry`, ...inRegistry({ action, resource: a.repository() }) })),
             { label: 'log in to ECR', action: 'ecr:GetAuthorizationToken', resource: '*' },
           ],

@@ -65,14 +65,17 @@ export const presets = {
     ingress: 'load-balancer',
     serviceIamStatements: [{ Sid: 'PublishOrders', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:eu-west-1:123456789012:orders' }],
   },
-  /** EKS with environments in separate AWS accounts: one image, pushed to dev's account, pulled by prod's nodes. */
+  /**
+   * EKS with environments in separate AWS accounts: one image, pushed to dev's account, pulled by prod's nodes. Other
+   * accounts than multi-account's, so tests may apply both on one moto server (an account holds one GitHub provider).
+   */
   'eks-multi-account': {
     name: 'billing',
     githubOwner: 'acme',
     githubRepo: 'billing',
     target: 'eks',
     environments: ['dev', 'prod'],
-    accounts: { dev: '111111111111', prod: '222222222222' },
+    accounts: { dev: '333333333333', prod: '444444444444' },
     publicAccessCidrs: ['203.0.113.0/24'],
   },
 } as const satisfies Record<string, PipelineOptions>;
