@@ -38,11 +38,16 @@ interface AccountRoles {
 const byTarget = {
   ec2: {
     readerKind: 'instance',
+    // ec2-app's instance role is granted these three on the repository
+    pulls: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
     targets: ['module.github_oidc_roles', 'module.ec2_app.aws_iam_role_policy_attachment.ssm_core', 'module.ec2_app.aws_iam_role_policy.pull', 'module.ec2_app.aws_iam_role_policy.service'],
     deployReadsTags: true,
   },
   eks: {
     readerKind: 'node',
+    // what AmazonEC2ContainerRegistryPullOnly grants the node role and a pull by the kubelet calls (it does not call
+    // ecr:BatchCheckLayerAvailability, a push's check)
+    pulls: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
     targets: ['module.github_oidc_roles', 'module.eks_cluster.aws_iam_role_policy_attachment.node'],
     deployReadsTags: false,
   },
@@ -207,7 +212,7 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
       resourceAccount: a.registry,
       ...(policy ? { resourcePolicy: policy } : {}),
     });
-    const pull = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
+    const pull = [...byTarget[options.target as keyof typeof byTarget].pulls];
     // THEN the first environment's deploy role pushes there (its own account)
     const first = data.firstEnvironment;
     expect(
