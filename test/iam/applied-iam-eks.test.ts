@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedOptions } from '../../src/options/index.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
-import { presetNamesFor, type PresetName } from '../support/presets.js';
-import { tempDir, writeFiles } from '../support/render-preset.js';
-import { applyRoots, prepareForMoto, renderVariant, requireTerraform, resolvedVariant } from '../support/terraform.js';
+import { singleAccountPresetNamesFor, type PresetName } from '../support/presets.js';
+import { requireTerraform, resolvedVariant } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
-import { createGitHubOidcProvider, identityPolicies, readRoles, type AppliedRole } from './applied-roles.js';
+import { applyRoles } from './apply-roles.js';
+import { createGitHubOidcProvider, identityPolicies, type AppliedRole } from './applied-roles.js';
 import { accessLevel, expandAction, list, permissionAllows, statementsOf } from './simulator.js';
 import { permissionFindings } from './permission-findings.js';
 import { account, githubProvider, trustFindings, trustMatrix } from './trust-cases.js';
@@ -16,7 +16,8 @@ import { account, githubProvider, trustFindings, trustMatrix } from './trust-cas
 // nodes, the pods' role through EKS Pod Identity). Only the roles and what they reference are applied (-target); the
 // whole environment is applied by test/terraform/apply-eks.test.ts.
 
-const presetNames = presetNamesFor('eks');
+// (the preset with accounts is applied account by account: test/iam/applied-iam-accounts.test.ts)
+const presetNames = singleAccountPresetNamesFor('eks');
 
 interface Applied {
   readonly options: ResolvedOptions;
@@ -34,28 +35,21 @@ beforeAll(async () => {
   expect(await createGitHubOidcProvider(moto.env)).toBe(githubProvider);
   await Promise.all(
     presetNames.map(async (preset) => {
-      const options = resolvedVariant(preset);
-      const roots = prepareForMoto(writeFiles(tempDir(`iam-eks-${preset}-`), renderVariant(preset)), options.environments);
-      const pod = options.serviceIamStatements.length > 0;
-      await applyRoots(roots, { ...moto.env, AWS_REGION: options.region, AWS_DEFAULT_REGION: options.region }, {
-        bootstrapArgs: ['-var', 'create_github_oidc_provider=false', '-target=module.github_oidc_roles'],
-        environmentArgs: [
-          '-target=module.github_oidc_roles',
-          '-target=module.eks_cluster.aws_iam_role_policy_attachment.cluster',
-          '-target=module.eks_cluster.aws_iam_role_policy_attachment.node',
-          ...(pod ? ['-target=module.eks_cluster.aws_iam_role_policy.pod'] : []),
+      const pod = resolvedVariant(preset).serviceIamStatements.length > 0;
+      const { options, plan, role } = await applyRoles({ ...moto.env, AWS_REGION: resolvedVariant(preset).region, AWS_DEFAULT_REGION: resolvedVariant(preset).region }, preset, {
+        environmentTargets: [
+          'module.github_oidc_roles',
+          'module.eks_cluster.aws_iam_role_policy_attachment.cluster',
+          'module.eks_cluster.aws_iam_role_policy_attachment.node',
+          ...(pod ? ['module.eks_cluster.aws_iam_role_policy.pod'] : []),
         ],
-        concurrentEnvironments: true,
+        kinds: ['deploy', 'infra', 'cluster', 'node', ...(pod ? ['pod'] : [])],
       });
-      const kinds = ['deploy', 'infra', 'cluster', 'node', ...(pod ? ['pod'] : [])];
-      const names = [`${options.name}-plan`, ...options.environments.flatMap((env) => kinds.map((kind) => `${options.name}-${env}-${kind}`))];
-      const roles = await readRoles(moto.env, names);
       const environments: Applied['environments'] = {};
       for (const env of options.environments) {
-        const role = (kind: string) => roles.get(`${options.name}-${env}-${kind}`)!;
-        environments[env] = { deploy: role('deploy'), infra: role('infra'), cluster: role('cluster'), node: role('node'), ...(pod ? { pod: role('pod') } : {}) };
+        environments[env] = { deploy: role(env, 'deploy'), infra: role(env, 'infra'), cluster: role(env, 'cluster'), node: role(env, 'node'), ...(pod ? { pod: role(env, 'pod') } : {}) };
       }
-      applied[preset] = { options, plan: roles.get(`${options.name}-plan`)!, environments };
+      applied[preset] = { options, plan, environments };
     }),
   );
 }, 900_000);
