@@ -6,9 +6,10 @@ import { awsJson as aws } from '../support/aws-cli.js';
 import { accountEnv, startMoto } from '../support/moto.js';
 import { accountPresetNamesFor, testGeneratorVersion } from '../support/presets.js';
 import { tempDir, writeFiles } from '../support/render-preset.js';
-import { outputs, prepareForMoto, renderVariant, requireTerraform, resolvedVariant, terraform } from '../support/terraform.js';
+import { addFile, outputs, prepareForMoto, renderVariant, requireTerraform, resolvedVariant, terraform } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
 import { expectRolesCoverRuns } from './api-coverage.js';
+import { eksMotoGaps } from './eks-moto-gaps.js';
 
 // Environments in separate AWS accounts, applied as the runbook says: the bootstrap root once per account (a Terraform
 // workspace per account, so each keeps its own local state), with that account's credentials and its environments as
@@ -16,13 +17,17 @@ import { expectRolesCoverRuns } from './api-coverage.js';
 // `sts assume-role` into arn:aws:iam::<account>:role/… returns credentials acting in that account, and what they create
 // is invisible from the others (test/support/moto.ts). What moto does not do here, as in apply.test.ts: enforce IAM,
 // the document's allowedPattern or bucket and repository policies (test/iam/applied-iam-accounts.test.ts evaluates
-// them), or serve the S3 backend (environment roots use a local backend).
+// them), or serve the S3 backend (environment roots use a local backend). eks: moto's gaps for the cluster module are
+// closed by the override file of ./eks-moto-gaps.ts, as in apply-eks.test.ts.
+
+/** What a target's environment holds that reads the registry: the role that pulls (ec2: instances; eks: nodes). */
+const readerKind = { ec2: 'instance', eks: 'node' } as const;
 
 describe('Terraform apply in separate AWS accounts (moto)', () => {
   requireTerraform();
   requireTool('aws', 'pip install awscli');
 
-  it.concurrent.for(accountPresetNamesFor('ec2'))(
+  it.concurrent.for([...accountPresetNamesFor('ec2'), ...accountPresetNamesFor('eks')])(
     'preset %s: bootstraps every account, applies each environment in its own, re-plans with no changes, and destroys',
     { timeout: 900_000 },
     async (preset, { expect }) => {
@@ -33,7 +38,10 @@ describe('Terraform apply in separate AWS accounts (moto)', () => {
       const moto = await startMoto({ region });
       try {
         const environments = data.environments.map((env) => env.name);
-        const [bootstrap, ...roots] = prepareForMoto(writeFiles(tempDir(`tf-accounts-${preset}-`), renderVariant(preset)), environments);
+        const repo = writeFiles(tempDir(`tf-accounts-${preset}-`), renderVariant(preset));
+        if (options.target === 'eks') addFile(join(repo, 'terraform/modules/eks-cluster'), 'moto_gaps_override.tf', eksMotoGaps);
+        const [bootstrap, ...roots] = prepareForMoto(repo, environments);
+        const reader = readerKind[options.target as keyof typeof readerKind];
         const accounts = data.accounts.list;
         expect(accounts.length).toBeGreaterThan(1);
         const admin = Object.fromEntries(await Promise.all(accounts.map(async (account) => [account.id, await accountEnv(moto, account.id)] as const)));
@@ -71,12 +79,15 @@ describe('Terraform apply in separate AWS accounts (moto)', () => {
             const repositories = await aws<{ repositories: { repositoryName: string }[] }>(admin[account.id]!, ['ecr', 'describe-repositories']);
             expect(repositories.repositories.map((r) => r.repositoryName)).toEqual(account.holdsArtifacts ? [name] : []);
           }),
-          // each environment's roles live in its account, and its deploy document admits the registry's images only
+          // each environment's roles live in its account, and (ec2) its deploy document admits the registry's images
+          // only (eks: scripts/deploy.sh does, which test/scripts runs)
           ...environments.map(async (environment, i) => {
             const account = accountOf(environment);
             const out = await outputs(roots[i]!, admin[account]!);
             expect(out.deploy_role_arn).toBe(`arn:aws:iam::${account}:role/${name}-${environment}-deploy`);
-            expect(out.instance_role_arn).toBe(`arn:aws:iam::${account}:role/${name}-${environment}-instance`);
+            const readerRole = await aws<{ Role: { Arn: string } }>(admin[account]!, ['iam', 'get-role', '--role-name', `${name}-${environment}-${reader}`]);
+            expect(readerRole.Role.Arn).toBe(`arn:aws:iam::${account}:role/${name}-${environment}-${reader}`);
+            if (options.target !== 'ec2') return;
             const document = await aws<{ Content: string }>(admin[account]!, ['ssm', 'get-document', '--name', `${name}-${environment}-deploy`, '--document-format', 'JSON']);
             const imageUri = (JSON.parse(document.Content) as { parameters: { ImageUri: { allowedPattern: string } } }).parameters.ImageUri;
             expect(imageUri.allowedPattern).toBe(`^${registry}\\.dkr\\.ecr\\.${region}\\.amazonaws\\.com/${name}@sha256:[0-9a-f]{64}$`);
@@ -85,7 +96,7 @@ describe('Terraform apply in separate AWS accounts (moto)', () => {
           (async () => {
             const policy = await aws<{ policyText: string }>(admin[registry]!, ['ecr', 'get-repository-policy', '--repository-name', name]);
             const pull = (JSON.parse(policy.policyText) as { Statement: { Sid: string; Condition: { StringEquals: Record<string, string | string[]> } }[] }).Statement.find((s) => s.Sid === 'PullFromOtherAccounts');
-            expect([pull?.Condition.StringEquals['aws:PrincipalArn']].flat().sort()).toEqual(later.map((env) => `arn:aws:iam::${env.accountId}:role/${name}-${env.name}-instance`).sort());
+            expect([pull?.Condition.StringEquals['aws:PrincipalArn']].flat().sort()).toEqual(later.map((env) => `arn:aws:iam::${env.accountId}:role/${name}-${env.name}-${reader}`).sort());
           })(),
           // nothing of it is visible from an account that hosts no environment (moto's default one)
           (async () => {
