@@ -1,5 +1,6 @@
 import type { ExpectStatic } from 'vitest';
-import { identityPolicies, type AppliedRole } from '../iam/applied-roles.js';
+import { join } from 'node:path';
+import { identityPolicies, readRoles, type AppliedRole } from '../iam/applied-roles.js';
 import { grantedActions } from '../iam/simulator.js';
 import { apiCalls } from '../support/terraform.js';
 
@@ -32,4 +33,24 @@ export async function expectRolesCoverRuns(
     [...applied].filter((action) => !identityWrites.includes(action) && !infraGrants.has(action.toLowerCase())),
     `infra role, apply of ${environment}`,
   ).toEqual([]);
+}
+
+/**
+ * `expectRolesCoverRuns` for every environment of one account: its plan role and each environment's infra role, read
+ * back, against the re-plan log of each environment root (`planLogs[i]` for `roots[i]`, the bootstrap first) and the
+ * `apply-log.json` its first apply wrote.
+ */
+export async function expectRolesCoverEnvironments(
+  expect: ExpectStatic,
+  env: Record<string, string>,
+  name: string,
+  environments: readonly string[],
+  roots: readonly string[],
+  planLogs: readonly string[],
+): Promise<void> {
+  const roles = await readRoles(env, [`${name}-plan`, ...environments.map((environment) => `${name}-${environment}-infra`)]);
+  for (const [i, environment] of environments.entries()) {
+    const infra = roles.get(`${name}-${environment}-infra`)!;
+    await expectRolesCoverRuns(expect, environment, { plan: roles.get(`${name}-plan`)!, infra }, { plan: planLogs[i + 1]!, apply: join(roots[i + 1]!, 'apply-log.json') });
+  }
 }

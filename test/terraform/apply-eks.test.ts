@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { awsJson } from '../support/aws-cli.js';
 import { startMoto } from '../support/moto.js';
-import { readRoles } from '../iam/applied-roles.js';
-import { expectRolesCoverRuns } from './api-coverage.js';
+import { expectRolesCoverEnvironments } from './api-coverage.js';
 import { eksMotoGaps } from './eks-moto-gaps.js';
 import {
   addFile,
@@ -88,11 +87,7 @@ describe('Terraform apply of the eks target against a local AWS (moto)', () => {
 
         // AND the read-only plan role, and each environment's infra role, grant every API action that plan called;
         // of what the first apply called, the infra role grants everything but the IAM writes (an administrator's)
-        const roles = await readRoles(moto.env, [`${name}-plan`, ...environments.map((environment) => `${name}-${environment}-infra`)]);
-        for (const [i, environment] of environments.entries()) {
-          const infra = roles.get(`${name}-${environment}-infra`)!;
-          await expectRolesCoverRuns(expect, environment, { plan: roles.get(`${name}-plan`)!, infra }, { plan: logs[i + 1]!, apply: join(roots[i + 1]!, 'apply-log.json') });
-        }
+        await expectRolesCoverEnvironments(expect, moto.env, name, environments, roots, logs);
 
         // AND everything is destroyed: environments, then the bootstrap
         await Promise.all(roots.slice(1).map((root) => terraform(root, ['destroy', '-auto-approve', '-input=false'], { env: moto.env })));

@@ -1,11 +1,9 @@
-import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { awsJson as aws } from '../support/aws-cli.js';
 import { startMoto } from '../support/moto.js';
 import { singleAccountPresetNamesFor } from '../support/presets.js';
 import { tempDir, writeFiles } from '../support/render-preset.js';
-import { readRoles } from '../iam/applied-roles.js';
-import { expectRolesCoverRuns } from './api-coverage.js';
+import { expectRolesCoverEnvironments } from './api-coverage.js';
 import {
   applyRoots,
   environmentsOf,
@@ -76,11 +74,7 @@ describe('Terraform apply against a local AWS (moto)', () => {
 
         // AND the read-only plan role, and each environment's infra role, grant every API action the plan of an
         // environment called, and all but the IAM writes of its first apply
-        const roles = await readRoles(moto.env, [`${name}-plan`, ...environments.map((environment) => `${name}-${environment}-infra`)]);
-        for (const [i, environment] of environments.entries()) {
-          const infra = roles.get(`${name}-${environment}-infra`)!;
-          await expectRolesCoverRuns(expect, environment, { plan: roles.get(`${name}-plan`)!, infra }, { plan: logs[i + 1]!, apply: join(roots[i + 1]!, 'apply-log.json') });
-        }
+        await expectRolesCoverEnvironments(expect, moto.env, name, environments, roots, logs);
 
         // AND everything is destroyed: environments in reverse order, then the bootstrap
         for (const root of [...roots.slice(1).reverse(), roots[0]!]) {
