@@ -43,6 +43,11 @@ export const ec2ComputeComponent: Component = {
       crossAccountReaders: readers.length > 0,
       crossAccountPullRoleArns: readers.map((env) => `arn:aws:iam::${env.accountId}:role/${instanceRoleName(data, env)}`),
       crossAccountDescribeRoleArns: readers.map((env) => `arn:aws:iam::${env.accountId}:role/${env.deployRoleName}`),
+      /** What the deploy ships, in docs and module descriptions. */
+      artifactNoun: 'image',
+      lastKnownGoodDescription: 'Image (by digest) last healthy on every instance of this environment: what a rollback returns to',
+      lastKnownGoodParameterDescription:
+        'SSM parameter holding the digest of the last image that was healthy on every instance (written by the deploy scripts).',
     };
   },
 };
