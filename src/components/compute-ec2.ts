@@ -43,6 +43,8 @@ export const ec2ComputeComponent: Component = {
       crossAccountReaders: readers.length > 0,
       crossAccountPullRoleArns: readers.map((env) => `arn:aws:iam::${env.accountId}:role/${instanceRoleName(data, env)}`),
       crossAccountDescribeRoleArns: readers.map((env) => `arn:aws:iam::${env.accountId}:role/${env.deployRoleName}`),
+      /** What else the workflows build from AWS_ACCOUNT_ID, besides role ARNs (docs/runbook.md). */
+      accountIdAlsoBuilds: 'the image repository',
       /** What the deploy ships, in docs and module descriptions. */
       artifactNoun: 'image',
       lastKnownGoodDescription: 'Image (by digest) last healthy on every instance of this environment: what a rollback returns to',

@@ -143,6 +143,8 @@ export const ecsComputeComponent: Component = {
     manualApply: manualApplyTargets.includes('ecs'),
     /** The event condition of terraform.yml's apply jobs, and what it means in words. */
     applyEvent: "github.event_name == 'workflow_dispatch' && inputs.apply",
+    /** What else the workflows build from AWS_ACCOUNT_ID, besides role ARNs (docs/runbook.md). */
+    accountIdAlsoBuilds: 'the image repository',
     /** The same, shortest, for a list of the workflows' conditions. */
     applyEventShort: 'manual runs with "Run Terraform Apply"',
     applyEventWords: 'runs started by hand on main with "Run Terraform Apply" checked',
