@@ -10,7 +10,8 @@ import { tempDir, writeFiles } from '../support/render-preset.js';
 import { applyRoots, prepareForMoto, renderVariant, requireTerraform, resolvedVariant } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
 import { createGitHubOidcProvider, createRole, identityPolicies, readRole, readRoles, type AppliedRole } from './applied-roles.js';
-import { accessLevel, expandAction, list, permissionAllows, statementsOf, type PermissionRequest, type PolicyDocument } from './simulator.js';
+import { permissionFindings, tags } from './permission-cases.js';
+import { accessLevel, expandAction, list, permissionAllows, statementsOf, type PolicyDocument } from './simulator.js';
 import { account, githubProvider, subjectPrefix, trustFindings, trustMatrix } from './trust-cases.js';
 
 // The roles are read back from IAM after a real `terraform apply` (against moto) and evaluated with iam-simulate: what
@@ -75,23 +76,6 @@ const arn = (options: ResolvedOptions) => {
     state: (key: string) => `arn:aws:s3:::${options.name}-tfstate-${account}/${key}`,
   };
 };
-
-const tags = (app: string, environment: string, prefix: 'ssm:resourceTag' | 'aws:ResourceTag' | 'aws:RequestTag') => ({
-  [`${prefix}/App`]: app,
-  [`${prefix}/Environment`]: environment,
-});
-
-/** What a role may and may not do, one request per line. */
-interface PermissionCase extends PermissionRequest {
-  readonly label: string;
-}
-
-async function permissionFindings(role: AppliedRole, allowed: readonly PermissionCase[], denied: readonly PermissionCase[]): Promise<string[]> {
-  const findings: string[] = [];
-  for (const c of allowed) if (!(await permissionAllows(role.arn, identityPolicies(role), c))) findings.push(`${role.name} cannot ${c.label}`);
-  for (const c of denied) if (await permissionAllows(role.arn, identityPolicies(role), c)) findings.push(`${role.name} CAN ${c.label}`);
-  return findings;
-}
 
 describe.each(presetNames)('IAM of preset %s, as applied', (preset) => {
   describe('trust: every intended subject is accepted, at least 12 hostile ones are refused', () => {
