@@ -1,11 +1,12 @@
 /** Deployment targets: what the service runs on. Each is a set of components (src/components/targets.ts). */
-export const targets = ['ec2', 'ecs'] as const;
+export const targets = ['ec2', 'ecs', 'asg'] as const;
 export type Target = (typeof targets)[number];
 
 /** What each target runs on and when to pick it: one line, for the interactive menu, --help and the docs. */
 export const targetDescriptions: Record<Target, string> = {
   ec2: 'one EC2 instance run through SSM: the simplest start, for a service one machine can carry',
   ecs: 'ECS Fargate services (API and static frontend) behind a load balancer in a private VPC: containers without instances to manage',
+  asg: 'an Auto Scaling group behind a load balancer, fed by checksummed releases from S3: canary, then batches drained from the load balancer, no downtime',
 };
 
 /** CPU architectures a container can be built for and run on. */
@@ -115,6 +116,27 @@ export interface PipelineOptions {
    */
   readonly architecture?: Architecture;
   /**
+   * Fewest instances of the fleet (target asg): the Auto Scaling group never goes below it.
+   * @default 2
+   */
+  readonly minSize?: number;
+  /**
+   * Instances the fleet starts with (target asg); scaling moves it between minSize and maxSize afterwards.
+   * @default 2
+   */
+  readonly desiredSize?: number;
+  /**
+   * Most instances of the fleet (target asg).
+   * @default 4
+   */
+  readonly maxSize?: number;
+  /**
+   * Instances a deploy takes out of the load balancer at a time after the canary (target asg): capacity never drops by
+   * more than one batch.
+   * @default 1
+   */
+  readonly batchSize?: number;
+  /**
    * Extra tags on every AWS resource (the keys App, Environment and ManagedBy are reserved).
    * @default {}
    */
@@ -135,7 +157,20 @@ export interface PipelineOptions {
  * Options that apply to some targets only (their rows in the option table list those targets): they are resolved, with
  * their defaults, for those targets and absent for the others.
  */
-export type TargetSpecificOption = 'accounts' | 'instanceType' | 'taskCpu' | 'taskMemory' | 'desiredCount' | 'minCount' | 'maxCount' | 'frontend' | 'architecture';
+export type TargetSpecificOption =
+  | 'accounts'
+  | 'instanceType'
+  | 'taskCpu'
+  | 'taskMemory'
+  | 'desiredCount'
+  | 'minCount'
+  | 'maxCount'
+  | 'frontend'
+  | 'architecture'
+  | 'minSize'
+  | 'desiredSize'
+  | 'maxSize'
+  | 'batchSize';
 
 /** Options with every default applied and every value validated. */
 export type ResolvedOptions = Required<Omit<PipelineOptions, 'githubOwnerId' | 'githubRepoId' | TargetSpecificOption>> &

@@ -1,6 +1,6 @@
 import { appliesTo, optionTable, type AnyOptionDefinition, type DefaultContext } from './option-table.js';
 import type { PipelineOptions, ResolvedOptions, Target } from './pipeline-options.js';
-import { asInvalid, invalid, parseMapText, validateFargateSize, validateTaskCounts, type Invalid } from './validators.js';
+import { asInvalid, fleetSizeProblem, invalid, parseMapText, validateFargateSize, validateTaskCounts, type Invalid } from './validators.js';
 
 /** What is wrong with one option: the rule's `Invalid`, and which option, for the front end to name it. */
 export interface OptionProblem extends Invalid {
@@ -144,6 +144,10 @@ function crossChecks(resolved: Record<string, unknown>, problems: readonly Optio
     const [min, desired, max] = [resolved.minCount, resolved.desiredCount, resolved.maxCount] as number[];
     const verdict = validateTaskCounts(min!, desired!, max!);
     if (verdict !== true) found.push({ key: min! > max! ? 'minCount' : 'desiredCount', ...asInvalid(verdict) });
+  }
+  if (valid('minSize', 'desiredSize', 'maxSize')) {
+    const problem = fleetSizeProblem(resolved as { minSize: number; desiredSize: number; maxSize: number });
+    if (problem) found.push(problem);
   }
   // IAM role names hold at most 64 characters; the longest an ecs environment creates is <name>-<env>-frontend-exec.
   if (resolved.target === 'ecs' && valid('name', 'environments')) {

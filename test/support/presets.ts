@@ -42,6 +42,24 @@ export const presets = {
     environments: ['dev', 'prod'],
     accounts: { dev: '111111111111', prod: '222222222222' },
   },
+  /** The asg target with its defaults: a fleet of 2 (up to 4) behind a load balancer, one environment. */
+  asg: { name: 'fleet', githubOwner: 'acme', githubRepo: 'fleet', target: 'asg' },
+  /** The asg target in two environments, Graviton, a bigger fleet deployed two at a time, immutable subjects. */
+  'asg-multi-env': {
+    name: 'shop-fleet',
+    githubOwner: 'acme-corp',
+    githubRepo: 'shop-fleet',
+    githubOwnerId: '1234567',
+    githubRepoId: '987654321',
+    target: 'asg',
+    region: 'eu-west-1',
+    environments: ['staging', 'production'],
+    instanceType: 't4g.small',
+    minSize: 3,
+    desiredSize: 4,
+    maxSize: 8,
+    batchSize: 2,
+  },
 } as const satisfies Record<string, PipelineOptions>;
 
 export type PresetName = keyof typeof presets;
