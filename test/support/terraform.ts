@@ -271,12 +271,13 @@ export async function outputs(root: string, env: Record<string, string>): Promis
 /** IAM's prefix of the services whose SDK name (as the provider logs it) is another. */
 const iamPrefixes: Record<string, string> = {
   'application auto scaling': 'application-autoscaling',
+  'auto scaling': 'autoscaling',
   'cloudwatch logs': 'logs',
   'elastic load balancing v2': 'elasticloadbalancing',
 };
 
 /**
- * The AWS API actions (`service:Operation`, service in lower case) a Terraform run called, read from the JSON log it
+ * The AWS API actions (`service:Operation`, service as IAM names it) a Terraform run called, read from the JSON log it
  * wrote with `TF_LOG=json TF_LOG_PATH=<log>`: the provider logs every request with its service and operation.
  */
 export function apiCalls(log: string): Set<string> {

@@ -317,6 +317,72 @@ export function noWildcardActions(modules: readonly HclModule[]): string[] {
   return problems;
 }
 
+/** CKV_AWS_341-style for launch templates: IMDSv2 required; hop limit 1 (nothing runs in containers on these hosts). */
+export function launchTemplateImdsV2(modules: readonly HclModule[]): string[] {
+  const templates = blocksOf(modules, 'resource', 'aws_launch_template');
+  if (templates.length === 0) return ['no aws_launch_template to check'];
+  return templates.flatMap((template) => {
+    const [options] = nested(template.body, 'metadata_options');
+    if (!options) return [`${where(template)} has no metadata_options (IMDSv1 stays enabled)`];
+    const problems: string[] = [];
+    if (options.http_tokens !== 'required') problems.push(`${where(template)} does not set http_tokens = "required"`);
+    if (options.http_endpoint === 'disabled') problems.push(`${where(template)} disables the metadata endpoint (the SSM agent needs it)`);
+    if (options.http_put_response_hop_limit !== 1) problems.push(`${where(template)} does not set http_put_response_hop_limit = 1`);
+    return problems;
+  });
+}
+
+/** CKV_AWS_8 for launch templates: every EBS mapping encrypted gp3 of an explicit size; no key pair (there is no SSH). */
+export function launchTemplateVolumesAndKeys(modules: readonly HclModule[]): string[] {
+  return blocksOf(modules, 'resource', 'aws_launch_template').flatMap((template) => {
+    const problems: string[] = [];
+    if (template.body.key_name !== undefined) problems.push(`${where(template)} has a key pair (there is no SSH)`);
+    const mappings = nested(template.body, 'block_device_mappings');
+    if (mappings.length === 0) problems.push(`${where(template)} has no block_device_mappings (the root volume would follow the AMI: unencrypted)`);
+    for (const mapping of mappings) {
+      const [ebs] = nested(mapping, 'ebs');
+      if (ebs?.encrypted !== true) problems.push(`${where(template)} volume ${String(mapping.device_name)} is not encrypted`);
+      if (ebs?.volume_type !== 'gp3') problems.push(`${where(template)} volume ${String(mapping.device_name)} is not gp3`);
+      if (ebs?.volume_size === undefined) problems.push(`${where(template)} volume ${String(mapping.device_name)} has no explicit size`);
+    }
+    return problems;
+  });
+}
+
+/**
+ * Instances behind a load balancer: their security groups' ingress comes from another security group (the load
+ * balancer's) only, never from a CIDR range, and never to port 22.
+ */
+export function fleetIngressFromLoadBalancerOnly(modules: readonly HclModule[]): string[] {
+  return blocksOf(modules, 'resource', 'aws_vpc_security_group_ingress_rule')
+    .filter((rule) => rule.dir.endsWith('/asg-fleet'))
+    .flatMap((rule) => {
+      const problems: string[] = [];
+      if (rule.body.referenced_security_group_id === undefined) problems.push(`${where(rule)} admits traffic from something other than a security group`);
+      if (rule.body.cidr_ipv4 !== undefined || rule.body.cidr_ipv6 !== undefined) problems.push(`${where(rule)} admits a CIDR range`);
+      const from = portValue(modules, rule.dir, rule.body.from_port);
+      const to = portValue(modules, rule.dir, rule.body.to_port);
+      if (!(from.excludes22 && to.excludes22) && !(from.value !== undefined && to.value !== undefined && !coversPort(from.value, to.value, 22))) {
+        problems.push(`${where(rule)} opens a port that is not shown to exclude 22`);
+      }
+      return problems;
+    });
+}
+
+/** The controls of the asg target, by the name of the test that runs each. */
+export const asgControls = {
+  'CKV_AWS_341: launch templates require IMDSv2, hop limit 1': launchTemplateImdsV2,
+  'CKV_AWS_8: launch template volumes are encrypted gp3 of an explicit size, no key pair': launchTemplateVolumesAndKeys,
+  'instances accept the service port from the load balancer only, never port 22': fleetIngressFromLoadBalancerOnly,
+  'CKV_AWS_382: instance egress is HTTPS only': (modules: readonly HclModule[]) => egressHttpsOnly(modules.filter((m) => m.dir.endsWith('/asg-fleet'))),
+  'CKV_AWS_21: S3 buckets are versioned': s3Versioning,
+  'CKV_AWS_145 / CKV_AWS_19: S3 encrypts at rest': encryptionAtRest,
+  'CKV_AWS_53 / 54 / 55 / 56: S3 public access is blocked': s3PublicAccessBlock,
+  'S3 bucket policies deny requests without TLS': s3TlsOnly,
+  'OIDC trust: StringEquals on aud and exact subjects, no wildcard, no pull_request for writing roles': oidcTrustExact,
+  'Deploy role: no wildcard or IAM action, no AWS-RunShellScript; no * action anywhere': noWildcardActions,
+} as const satisfies Record<string, (modules: readonly HclModule[]) => string[]>;
+
 /** Every control, by the name of the test that runs it. */
 export const controls = {
   'CKV_AWS_79: instances require IMDSv2, hop limit 2': imdsV2Required,

@@ -281,3 +281,44 @@ describe.each(presetNamesFor('ecs'))('ecs preset %s', (preset) => {
     for (const [key, image] of pairs) expect(image).toMatch(new RegExp(services.find((s) => s.key === key)!.imagePattern));
   });
 });
+
+describe.each(presetNamesFor('asg'))('deploy.yml and ci.yml of the asg preset %s', (preset) => {
+  const { workflow, data } = rendered(preset);
+  const bucket = `${data.name}-releases-\${{ vars.AWS_ACCOUNT_ID }}`;
+
+  it('deploy.yml: the first environment builds the release once and deploys it; each later one deploys the same release', () => {
+    const deploy = workflow('deploy.yml');
+    expect(deploy.permissions).toEqual({});
+    expect(deploy.env?.RELEASE_BUCKET).toBe(bucket);
+    expect(deploy.on.workflow_dispatch.inputs.bake).toMatchObject({ type: 'boolean', default: false });
+    expect(Object.keys(deploy.jobs)).toEqual(['test', ...data.environments.map((e) => `deploy-${e.name}`)]);
+    for (const env of data.environments) {
+      const job = deploy.jobs[`deploy-${env.name}`]!;
+      expect(job.environment).toBe(env.name);
+      expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+      expect(job.concurrency).toEqual({ group: `deploy-${env.name}`, 'cancel-in-progress': false });
+      expect(usesOf(job, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${env.deployRoleName}`);
+      expect(job.outputs).toEqual({ release: '${{ steps.release.outputs.commit }}' });
+      expect(runs(job)).toContain(`sh scripts/deploy.sh --environment ${env.name} --release "$RELEASE" --bucket "$RELEASE_BUCKET"`);
+      // the bake runs only when switched on, or asked for by hand
+      expect(job.steps.find((s) => s.run === `sh scripts/bake.sh --environment ${env.name}`)?.if).toBe("vars.BAKE_AMI == 'true' || inputs.bake");
+      if (env.isFirst) {
+        // built natively on a runner of the fleet's architecture, and uploaded with its checksum
+        expect(job['runs-on']).toBe(data.architecture === 'arm64' ? 'ubuntu-24.04-arm' : 'ubuntu-24.04');
+        expect(runs(job)).toContain('sh scripts/build-release.sh --commit "$GITHUB_SHA" --output "$RUNNER_TEMP/release" --bucket "$RELEASE_BUCKET"');
+        expect(usesOf(job, 'docker/build-push-action')).toEqual([]);
+      } else {
+        expect(runs(job)).not.toContain('build-release.sh');
+        expect(job.steps.find((s) => s.id === 'release')?.env?.RELEASE).toBe(`\${{ needs.deploy-${env.previous}.outputs.release }}`);
+      }
+    }
+  });
+
+  it('ci.yml: builds the release twice and requires the two archives to be identical', () => {
+    const ci = workflow('ci.yml');
+    const release = ci.jobs.release!;
+    expect(release.permissions).toEqual({ contents: 'read' });
+    expect(runs(release)).toContain('cmp "$RUNNER_TEMP/first/$GITHUB_SHA.tar.gz" "$RUNNER_TEMP/second/$GITHUB_SHA.tar.gz"');
+    expect(ci.jobs.ci?.needs).toContain('release');
+  });
+});
