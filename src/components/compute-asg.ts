@@ -1,21 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { TemplateData } from '../render/template-data.js';
 import type { Component } from './component.js';
 import { manualApplyTargets } from './terraform-apply.js';
 
 /** Seconds an instance drained from the target group keeps finishing its requests (the target group's setting). */
 export const deregistrationDelaySeconds = 30;
-
-/**
- * A load balancer's name: at most 32 letters, digits and hyphens. `<name>-<env>` when it fits; otherwise its start and
- * a short hash of the whole, so two environments never share a name.
- */
-export function loadBalancerName(name: string, environment: string): string {
-  const full = `${name}-${environment}`;
-  if (full.length <= 32) return full;
-  const hash = createHash('sha256').update(full).digest('hex').slice(0, 6);
-  return `${full.slice(0, 25).replace(/-+$/, '')}-${hash}`;
-}
 
 /**
  * The asg target's own modules: the fleet (launch template, Auto Scaling group, instance role, AMI parameter), the
@@ -53,8 +41,6 @@ export const asgComputeComponent: Component = {
     /** The release bucket is `<releaseBucketPrefix><account id>` (bucket names are global). */
     releaseBucketPrefix: `${data.name}-releases-`,
     deregistrationDelaySeconds,
-    /** Per environment: the load balancer's name (at most 32 characters). */
-    loadBalancerNames: Object.fromEntries(data.environments.map((env) => [env.name, loadBalancerName(data.name, env.name)])),
     /** Per environment: the parameter the launch template resolves the AMI from (the bake job writes it). */
     amiParameters: Object.fromEntries(data.environments.map((env) => [env.name, `/${data.name}/${env.name}/ami-id`])),
   }),

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKER } from '../../src/render/marker.js';
+import { generatedVersions } from '../../src/render/versions.js';
 import {
   applyAsgEnvironment,
   awsCli,
@@ -172,7 +173,7 @@ describe('the asg scripts against a local AWS with a fleet the Auto Scaling grou
     expect(hostFile(sandbox, host, 'host-calls')).toMatch(new RegExp(`chown -R ${app}:${app} .*/unpacked`));
     const unit = hostFile(sandbox, host, `systemd/${app}.service`);
     expect(unit).toMatch(/^User=fleet$/m);
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node-22 dist\/server\.js$/m);
+    expect(unit).toMatch(new RegExp(`^ExecStart=/usr/bin/node-${generatedVersions.node} dist/server\\.js$`, 'm'));
     expect(result.summary()).toMatch(/\| Instance \| Batch \| Result \|/);
   });
 
