@@ -20,7 +20,7 @@ const presetNames = presetNamesFor('asg');
 interface Applied {
   readonly options: ResolvedOptions;
   readonly plan: AppliedRole;
-  readonly environments: Record<string, { deploy: AppliedRole; infra: AppliedRole; instance: AppliedRole; targetGroup: string; launchTemplate: string }>;
+  readonly environments: Record<string, { deploy: AppliedRole; infra: AppliedRole; instance: AppliedRole; targetGroup: string; launchTemplate: string; vpc: string }>;
 }
 
 let moto: MotoServer;
@@ -56,7 +56,8 @@ beforeAll(async () => {
         const templates = await awsJson<{ LaunchTemplates: { LaunchTemplateId: string }[] }>(env, ['ec2', 'describe-launch-templates', '--launch-template-names', `${options.name}-${e}`]);
         const deployPolicy = JSON.stringify(identityPolicies(role('deploy')));
         const targetGroup = /arn:aws:elasticloadbalancing:[^"]*:targetgroup\/[^"]+/.exec(deployPolicy)![0];
-        environments[e] = { deploy: role('deploy'), infra: role('infra'), instance: role('instance'), targetGroup, launchTemplate: templates.LaunchTemplates[0]!.LaunchTemplateId };
+        const vpc = /arn:aws:ec2:[^"]*:vpc\/vpc-[0-9a-f]+/.exec(JSON.stringify(identityPolicies(role('infra'))))![0];
+        environments[e] = { deploy: role('deploy'), infra: role('infra'), instance: role('instance'), targetGroup, launchTemplate: templates.LaunchTemplates[0]!.LaunchTemplateId, vpc };
       }
       applied[preset] = { options, plan: roles.get(`${options.name}-plan`)!, environments };
     }),
@@ -264,8 +265,14 @@ describe.each(presetNames)('IAM of preset %s, as applied', (preset) => {
           { label: 'update its deploy document', action: 'ssm:UpdateDocument', resource: a.document(env) },
           { label: 'create the AMI parameter', action: 'ssm:PutParameter', resource: a.parameter(`/${options.name}/${env}/ami-id`) },
           { label: 'pass the instance role to EC2', action: 'iam:PassRole', resource: a.role(`${options.name}-${env}-instance`), context: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+          { label: 'empty the default security group of its VPC', action: 'ec2:RevokeSecurityGroupIngress', resource: `arn:aws:ec2:${options.region}:${account}:security-group/sg-0123456789abcdef0`, context: { 'ec2:Vpc': environments[env]!.vpc } },
+          { label: 'create its flow-log group', action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${options.region}:${account}:log-group:/${options.name}-${env}/vpc-flow-logs` },
+          { label: 'pass the flow-log role to VPC flow logs', action: 'iam:PassRole', resource: a.role(`${options.name}-${env}-flow-logs`), context: { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' } },
         ],
         [
+          { label: 'empty an untagged security group of another VPC', action: 'ec2:RevokeSecurityGroupIngress', resource: `arn:aws:ec2:${options.region}:${account}:security-group/sg-0123456789abcdef1`, context: { 'ec2:Vpc': `arn:aws:ec2:${options.region}:${account}:vpc/vpc-0fedcba9876543210` } },
+          { label: 'create a log group of another application', action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${options.region}:${account}:log-group:/billing-${env}/vpc-flow-logs` },
+          { label: 'pass the flow-log role to EC2', action: 'iam:PassRole', resource: a.role(`${options.name}-${env}-flow-logs`), context: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
           { label: 'change its own policy', action: 'iam:PutRolePolicy', resource: self },
           { label: 'attach AdministratorAccess to itself', action: 'iam:AttachRolePolicy', resource: self, context: admin },
           { label: 'change its own trust', action: 'iam:UpdateAssumeRolePolicy', resource: self },

@@ -19,6 +19,9 @@ what the asg scripts need and stock moto does not do (argv: --port N):
 - CreateImage accepts snapshot tag specifications (moto raises NotImplementedError) and tags the image's snapshot.
 - CreateLaunchTemplateVersion honours SourceVersion (moto ignores it): the new version is the source's data with the
   given data on top; and it keeps user data decodable (moto stores it as text, and launching from it then fails).
+- A bucket policy's `Deny` of requests without TLS (Bool aws:SecureTransport false) is not applied: moto ignores the
+  conditions of bucket policies, so it denied every request to such a bucket; its plain HTTP stands for the HTTPS every
+  AWS client uses.
 - StartInstanceRefresh / DescribeInstanceRefreshes (not implemented by moto): a refresh is recorded with its preferences,
   answers InProgress at its first read and Successful afterwards. Instances are not replaced.
 
@@ -31,6 +34,7 @@ refresh (preferences).
 from __future__ import annotations
 
 import copy
+import json
 import importlib.util
 import os
 import shutil
@@ -46,6 +50,8 @@ from moto.ec2.models import amis as ec2_amis
 from moto.ec2.responses import launch_templates as lt_responses
 from moto.ec2.utils import parse_user_data
 from moto.elbv2 import models as elbv2_models
+from moto.iam.access_control import IAMPolicy, PermissionResult
+from moto.s3 import models as s3_models
 from moto.ssm import models as ssm_models
 
 _spec = importlib.util.spec_from_file_location("moto_ssm_launcher", os.path.join(os.path.dirname(__file__), "moto-ssm-launcher.py"))
@@ -357,7 +363,31 @@ def describe_instance_refreshes(self: Any) -> Any:
     return ActionResult({"InstanceRefreshes": answer})
 
 
+original_get_permission = s3_models.FakeBucket.get_permission
+
+
+def tls_only(statement: dict[str, Any]) -> bool:
+    condition = statement.get("Condition") or {}
+    values = (condition.get("Bool") or {}).get("aws:SecureTransport")
+    return statement.get("Effect") == "Deny" and list(condition) == ["Bool"] and values in ("false", ["false"])
+
+
+def get_permission(self: Any, action: str, resource: str) -> Any:
+    if self.policy is None:
+        return original_get_permission(self, action, resource)
+    document = json.loads(self.policy.decode())
+    statements = document.get("Statement") or []
+    statements = statements if isinstance(statements, list) else [statements]
+    kept = [statement for statement in statements if not tls_only(statement)]
+    if len(kept) == len(statements):
+        return original_get_permission(self, action, resource)
+    if not kept:
+        return PermissionResult.NEUTRAL
+    return IAMPolicy(json.dumps({**document, "Statement": kept})).is_action_permitted(action, resource)
+
+
 asg_responses.AutoScalingResponse.create_auto_scaling_group = create_auto_scaling_group
+s3_models.FakeBucket.get_permission = get_permission
 asg_responses.AutoScalingResponse.complete_lifecycle_action = complete_lifecycle_action
 asg_responses.AutoScalingResponse.start_instance_refresh = start_instance_refresh
 asg_responses.AutoScalingResponse.describe_instance_refreshes = describe_instance_refreshes

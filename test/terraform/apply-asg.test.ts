@@ -40,6 +40,9 @@ import { requireTool } from '../support/tools.js';
 //   (StartInstanceRefresh answers 500, which the provider retries for minutes): the launcher implements both. No apply
 //   here changes the group's launch template, so the provider's own instance refresh is never started.
 // - scale-in protection would hang destroy on moto: the templates do not use it.
+// - moto ignores the conditions of bucket policies, so the release bucket's TLS-only Deny would refuse the deploy's
+//   upload over moto's plain HTTP: the launcher does not apply a Deny conditioned on aws:SecureTransport (real clients
+//   use HTTPS). The policy itself is read back and checked below.
 // moto does not enforce IAM or bucket policies (test/iam evaluates the policies); the environment roots use a local
 // backend here (the S3 backend block is checked by `terraform validate`).
 
