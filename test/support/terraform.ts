@@ -198,6 +198,16 @@ export const terraformVariants = {
     environments: ['dev', 'staging', 'prod'],
     accounts: { dev: '111111111111', staging: '111111111111', prod: '222222222222' },
   },
+  /** asg with user tags HCL must quote and a service statement with a literal IAM variable (the fleet's instance role). */
+  'asg-tags-and-service-policy': {
+    name: 'orders-fleet',
+    target: 'asg',
+    githubOwner: 'acme',
+    githubRepo: 'orders-fleet',
+    region: 'us-east-2',
+    tags: { 'cost-center': '4200', 'team name': 'payments' },
+    serviceIamStatements: [{ Sid: 'ReadOwnObjects', Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::orders-data/${aws:username}/*' }],
+  },
 } as const satisfies Record<string, PipelineOptions>;
 
 export type TerraformVariant = keyof typeof terraformVariants;
