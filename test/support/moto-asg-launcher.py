@@ -17,6 +17,8 @@ what the asg scripts need and stock moto does not do (argv: --port N):
   service stand-in runs a release whose commit is not listed in <sandbox>/control/unhealthy (and no
   <sandbox>/control/lb-unhealthy exists), else "unhealthy"; a deregistered one answers "draining" once, then "unused".
 - CreateImage accepts snapshot tag specifications (moto raises NotImplementedError) and tags the image's snapshot.
+- CreateLaunchTemplate does not copy the template's own tags into its launch data as a "launch-template" tag
+  specification (moto does: Terraform then sees the provider's default_tags as drift).
 - CreateLaunchTemplateVersion honours SourceVersion (moto ignores it): the new version is the source's data with the
   given data on top; and it keeps user data decodable (moto stores it as text, and launching from it then fails).
 - A bucket policy's `Deny` of requests without TLS (Bool aws:SecureTransport false) is not applied: moto ignores the
@@ -301,6 +303,21 @@ def create_image(self: Any, instance_id: str, name: str, description: str, tag_s
     return ami
 
 
+original_create_template = lt_responses.LaunchTemplates.create_launch_template
+
+
+def create_launch_template(self: Any) -> Any:
+    result = original_create_template(self)
+    # The request's own tag specifications tag the template; moto also copies them into the template's data, as if
+    # instances were to be launched with a "launch-template" tag specification (which Terraform then sees as drift).
+    template = self.ec2_backend.get_launch_template_by_name(self._get_param("LaunchTemplateName"))
+    for version in template.versions:
+        specs = version.data.get("TagSpecifications")
+        if specs:
+            version.data["TagSpecifications"] = [spec for spec in specs if spec.get("ResourceType") != "launch-template"]
+    return result
+
+
 original_create_version = lt_responses.LaunchTemplates.create_launch_template_version
 
 
@@ -401,6 +418,7 @@ elbv2_models.ELBv2Backend.deregister_targets = deregister_targets
 elbv2_models.FakeTargetGroup.health_for = health_for
 ec2_amis.AmiBackend.create_image = create_image
 lt_responses.LaunchTemplates.create_launch_template_version = create_launch_template_version
+lt_responses.LaunchTemplates.create_launch_template = create_launch_template
 
 if __name__ == "__main__":
     ssm_launcher.serve()

@@ -32,10 +32,11 @@ import { requireTool } from '../support/tools.js';
 //
 // moto runs patched by test/support/moto-asg-launcher.py (the group boots its instances and waits in the lifecycle
 // hook, so a deploy can run). moto's gaps, handled here and never in the templates:
-// - drift moto invents, ignored by an override file in terraform/modules/asg-fleet (moto_override.tf): the launch
-//   template echoes the provider's default_tags back as a `launch-template` tag specification; the scaling policy comes
-//   back `enabled = false` with an empty predictive_scaling_configuration; a security group rule that references a
-//   security group loses its description.
+// - drift moto invents, ignored by an override file in terraform/modules/asg-fleet (moto_override.tf): the scaling
+//   policy comes back `enabled = false` with an empty predictive_scaling_configuration; a security group rule that
+//   references a security group loses its description. (The launch template's echo of the provider's default_tags as a
+//   `launch-template` tag specification is undone by the launcher instead, so the template's own ignore_changes is what
+//   keeps the plan clean after a bake.)
 // - lifecycle hooks given at creation (initial_lifecycle_hook) and StartInstanceRefresh are not implemented by stock moto
 //   (StartInstanceRefresh answers 500, which the provider retries for minutes): the launcher implements both. No apply
 //   here changes the group's launch template, so the provider's own instance refresh is never started.
@@ -47,12 +48,6 @@ import { requireTool } from '../support/tools.js';
 // backend here (the S3 backend block is checked by `terraform validate`).
 
 const motoDrift = `# moto-only drift (see test/terraform/apply-asg.test.ts): never in the templates.
-resource "aws_launch_template" "this" {
-  lifecycle {
-    ignore_changes = [tag_specifications]
-  }
-}
-
 resource "aws_autoscaling_policy" "cpu" {
   lifecycle {
     ignore_changes = [enabled, predictive_scaling_configuration]
