@@ -51,6 +51,7 @@ function badUsage(preset: PresetName): [string, string[], RegExp][] {
     ['scripts/build-release.sh', ['--commit', 'main'], /--commit must be a 40-hex git commit/],
     ['scripts/build-release.sh', ['--commit', release, '--source-date-epoch', 'yesterday'], /--source-date-epoch must be seconds/],
     ['scripts/build-release.sh', ['--commit', release, '--bucket', 's3://bucket'], /--bucket must be an S3 bucket name/],
+    ['scripts/build-release.sh', ['--commit', release, '--no-build'], /--no-build uploads a release built earlier: it needs --bucket/],
     ['scripts/host/deploy.sh', [], /--release must be a 40-hex git commit/],
     ['scripts/host/deploy.sh', ['--release', release, '--sha256', 'abc', '--bucket', 'b-b-b'], /--sha256 must be 64 lowercase hex/],
     ['scripts/host/deploy.sh', ['--release', release, '--sha256', sha256.toUpperCase(), '--bucket', 'b-b-b'], /--sha256 must be 64 lowercase hex/],

@@ -8,7 +8,7 @@ import { ecsScriptsComponent } from '../../src/components/scripts-ecs.js';
 import { presetNames, presetNamesFor, presets, testGeneratorVersion, type PresetName } from '../support/presets.js';
 import { renderPreset } from '../support/render-preset.js';
 
-type Step = { uses?: string; run?: string; with?: Record<string, any>; if?: string; id?: string; env?: Record<string, string> };
+type Step = { name?: string; uses?: string; run?: string; with?: Record<string, any>; if?: string; id?: string; env?: Record<string, string> };
 type Job = { name?: string; if?: string; needs?: string | string[]; environment?: string; permissions?: Record<string, string>; 'runs-on': string; concurrency?: any; outputs?: any; steps: Step[] };
 type Workflow = { on: any; permissions: any; env?: Record<string, string>; jobs: Record<string, Job> };
 
@@ -305,7 +305,10 @@ describe.each(presetNamesFor('asg'))('deploy.yml and ci.yml of the asg preset %s
       if (env.isFirst) {
         // built natively on a runner of the fleet's architecture, and uploaded with its checksum
         expect(job['runs-on']).toBe(data.architecture === 'arm64' ? 'ubuntu-24.04-arm' : 'ubuntu-24.04');
-        expect(runs(job)).toContain('sh scripts/build-release.sh --commit "$GITHUB_SHA" --output "$RUNNER_TEMP/release" --bucket "$RELEASE_BUCKET"');
+        // the build (npm ci runs install scripts) without the role's credentials, the upload with them
+        const build = job.steps.find((s) => s.name === 'Build the release')!;
+        expect(build.run).toBe('unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\nsh scripts/build-release.sh --commit "$GITHUB_SHA" --output "$RUNNER_TEMP/release"\n');
+        expect(runs(job)).toContain('sh scripts/build-release.sh --commit "$GITHUB_SHA" --output "$RUNNER_TEMP/release" --bucket "$RELEASE_BUCKET" --no-build');
         expect(usesOf(job, 'docker/build-push-action')).toEqual([]);
       } else {
         expect(runs(job)).not.toContain('build-release.sh');
