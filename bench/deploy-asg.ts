@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { applyAsgEnvironment, awsCli, groupInstances, readJournal, until, uploadRelease, type AsgEnvironment, type Release } from '../test/support/asg-fleet.js';
 import type { MotoServer } from '../test/support/moto.js';
 import { runScript, startAsgMoto } from '../test/support/script-runner.js';
-import { requireTerraform } from '../test/support/terraform.js';
+import { requireTerraform } from '../test/support/terraform-cli.js';
 import { tempIn, type BenchContext, type Section } from './support/context.js';
 import { formatMs, formatRatio, median, pairedRatio, shAsync } from './support/measure.js';
 import type { SectionResult } from './support/report.js';

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MotoServer } from './moto.js';
-import { tempDir } from './render-preset.js';
-import { addFile, terraform } from './terraform.js';
+import { addFile, terraform } from './terraform-cli.js';
 
 /**
  * An asg environment as the deploy scripts meet it, on moto patched by moto-asg-launcher.py: the rendered environment
@@ -69,7 +69,7 @@ export interface Release {
  * stand-in "runs" whatever release.env names; what the build itself produces is checked by the build's own test.
  */
 export function uploadRelease(moto: MotoServer, bucket: string, commit: string): Release {
-  const dir = tempDir('asg-release-');
+  const dir = mkdtempSync(join(tmpdir(), 'asg-release-'));
   const content = join(dir, 'content');
   mkdirSync(join(content, 'dist'), { recursive: true });
   writeFileSync(join(content, 'release.env'), `APP_COMMIT=${commit}\n`);
