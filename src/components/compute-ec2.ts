@@ -31,6 +31,8 @@ export const ec2ComputeComponent: Component = {
       hasFrontend: false,
       /** terraform.yml applies only when started by hand with its `apply` input (seed 002's "Run Terraform Apply"). */
       manualApply: manualApplyTargets.includes('ec2'),
+      /** What the first environment's deploy job does besides deploying (deploy.yml's header). */
+      firstDeployAlso: 'builds and pushes the image',
       /** The event condition of terraform.yml's apply jobs, and what it means in words. */
       applyEvent: "github.event_name == 'push'",
       /** The same, shortest, for a list of the workflows' conditions. */

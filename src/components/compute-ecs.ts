@@ -141,6 +141,8 @@ export const ecsComputeComponent: Component = {
     runsOn: 'ECS Fargate',
     /** terraform.yml applies only when started by hand with its `apply` input (seed 002's "Run Terraform Apply"). */
     manualApply: manualApplyTargets.includes('ecs'),
+    /** What the first environment's deploy job does besides deploying (deploy.yml's header). */
+    firstDeployAlso: 'builds and pushes the image',
     /** The event condition of terraform.yml's apply jobs, and what it means in words. */
     applyEvent: "github.event_name == 'workflow_dispatch' && inputs.apply",
     /** What else the workflows build from AWS_ACCOUNT_ID, besides role ARNs (docs/runbook.md). */

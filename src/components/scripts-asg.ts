@@ -36,5 +36,7 @@ export const asgScriptsComponent: Component = {
     maxHealthTimeoutSeconds,
     batchSize: data.options.batchSize ?? 1,
     releaseBucketPrefix: `${data.name}-releases-`,
+    /** With accounts: the one release bucket, the first environment's account's (its hosts download from no other). */
+    releaseBucketName: data.accounts.artifactAccountId ? `${data.name}-releases-${data.accounts.artifactAccountId}` : null,
   }),
 };

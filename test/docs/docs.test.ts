@@ -271,7 +271,8 @@ describe.each(presetNames.filter((preset) => hasAccounts(presets[preset])))('gen
     }
     // THEN the architecture draws one subgraph per account, and the pull across accounts
     for (const account of data.accounts.list) expect(architecture).toContain(`subgraph account${account.id}["AWS account ${account.id}: ${account.environments.join(', ')}"]`);
-    expect(architecture).toContain('"pull by digest, across accounts: repository policy"| ecr');
+    // (ec2 pulls the image from the registry; asg downloads the release from the bucket)
+    expect(architecture).toContain(data.target === 'asg' ? '"download, verify SHA-256, across accounts: bucket policy"| releases' : '"pull by digest, across accounts: repository policy"| ecr');
     // AND the security model has the accounts, and what a role of the first environment's account can and cannot reach
     expect(section(securityModel, 'Accounts')).toContain(data.accounts.list[1]!.id);
     expect(section(securityModel, `What a compromised role of ${data.firstEnvironment.name} can and cannot reach`)).toContain(data.firstEnvironment.deployRoleName);

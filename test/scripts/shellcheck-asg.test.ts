@@ -28,6 +28,7 @@ const sha256 = 'a'.repeat(64);
 function badUsage(preset: PresetName): [string, string[], RegExp][] {
   const options = presets[preset];
   const env = 'environments' in options ? options.environments[0] : 'production';
+  const accounts = 'accounts' in options ? options.accounts : null;
   return [
     ['scripts/deploy.sh', [], /--environment is required/],
     ['scripts/deploy.sh', ['--environment', 'nope', '--release', release], /unknown environment "nope"/],
@@ -37,7 +38,15 @@ function badUsage(preset: PresetName): [string, string[], RegExp][] {
     ['scripts/deploy.sh', ['--environment', env, '--release', release, '--batch-size', 'all'], /--batch-size must be/],
     ['scripts/deploy.sh', ['--environment', env, '--release', release, '--timeout', '601'], /--timeout must be/],
     ['scripts/deploy.sh', ['--environment', env, '--release', release, '--drain-timeout', 'soon'], /--drain-timeout must be/],
-    ['scripts/deploy.sh', ['--environment', env, '--release', release, '--bucket', 'Not_A_Bucket'], /not an S3 bucket name/],
+    // (with accounts, the one release bucket is the first environment's account's: any other is refused, the own
+    // account's by habit included)
+    ...(accounts
+      ? ([
+          ['scripts/deploy.sh', ['--environment', env, '--release', release, '--bucket', 'Not_A_Bucket'], /releases are in s3:\/\/\S+-releases-\d{12} \(account \d{12}\), the only bucket the hosts download from; got --bucket Not_A_Bucket/],
+          ['scripts/deploy.sh', ['--environment', env, '--release', release, '--bucket', `${options.name}-releases-${Object.values(accounts).at(-1)}`], /the only bucket the hosts download from/],
+          ['scripts/rollback.sh', ['--environment', env, '--bucket', `${options.name}-releases-${Object.values(accounts).at(-1)}`], /the only bucket the hosts download from/],
+        ] as [string, string[], RegExp][])
+      : ([['scripts/deploy.sh', ['--environment', env, '--release', release, '--bucket', 'Not_A_Bucket'], /not an S3 bucket name/]] as [string, string[], RegExp][])),
     ['scripts/deploy.sh', ['--environment', env, '--release', release, '--region', 'mars'], /not an AWS region/],
     ['scripts/deploy.sh', ['--environment', env, '--release', release, '--image', 'x'], /unknown argument: --image/],
     ['scripts/rollback.sh', [], /--environment is required/],

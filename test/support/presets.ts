@@ -60,6 +60,15 @@ export const presets = {
     maxSize: 8,
     batchSize: 2,
   },
+  /** The asg target with environments in separate accounts: one release, uploaded to dev's account and read from prod's. */
+  'asg-multi-account': {
+    name: 'till',
+    githubOwner: 'acme',
+    githubRepo: 'till',
+    target: 'asg',
+    environments: ['dev', 'prod'],
+    accounts: { dev: '111111111111', prod: '222222222222' },
+  },
 } as const satisfies Record<string, PipelineOptions>;
 
 export type PresetName = keyof typeof presets;
