@@ -360,7 +360,7 @@ describe('the asg scripts against a local AWS with a fleet the Auto Scaling grou
     setCapacity(4);
   });
 
-  it('fails pre-flight (exit 3) and deploys nothing when an instance is not Online, or the release is not uploaded', () => {
+  it('fails pre-flight (exit 3) and deploys nothing when an instance is not Online, the release is not uploaded, or it is recorded with another SHA-256 than the one promoted', () => {
     const ids = inService();
     aws('ec2', 'create-tags', '--resources', ids[1]!, '--tags', 'Key=MotoSsmPingStatus,Value=ConnectionLost');
     try {
@@ -375,5 +375,11 @@ describe('the asg scripts against a local AWS with a fleet the Auto Scaling grou
     const missing = deploy({ commit: '9'.repeat(40), sha256: '', archive: '' });
     expect(missing.status).toBe(3);
     expect(missing.stderr).toContain(`s3://${env.bucket}/releases/${'9'.repeat(40)}.tar.gz cannot be read with its checksum`);
+    // (F as built and promoted has F's SHA-256; the bucket now records another, as if archive and record were replaced)
+    const from = journal().length;
+    const replaced = deploy(releases.f, '--sha256', releases.e.sha256);
+    expect(replaced.status, replaced.stdout + replaced.stderr).toBe(3);
+    expect(replaced.stderr).toContain(`is recorded with SHA-256 ${releases.f.sha256}, not ${releases.e.sha256} (what was built and deployed before): it was replaced; nothing was deployed`);
+    expect(journal().slice(from).filter((e) => e.event === 'send' || e.event === 'deregister')).toEqual([]);
   });
 });

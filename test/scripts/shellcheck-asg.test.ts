@@ -35,6 +35,7 @@ function badUsage(preset: PresetName): [string, string[], RegExp][] {
     ['scripts/deploy.sh', ['--environment', env, '--release', 'HEAD'], /--release must be a 40-hex git commit/],
     ['scripts/deploy.sh', ['--environment', env, '--release', `${release}\n${release}`], /--release must be/],
     ['scripts/deploy.sh', ['--environment', env, '--release', release, '--batch-size', '0'], /--batch-size must be/],
+    ['scripts/deploy.sh', ['--environment', env, '--release', release, '--sha256', sha256.toUpperCase()], /--sha256 must be 64 lowercase hex/],
     ['scripts/deploy.sh', ['--environment', env, '--release', release, '--batch-size', 'all'], /--batch-size must be/],
     ['scripts/deploy.sh', ['--environment', env, '--release', release, '--timeout', '601'], /--timeout must be/],
     ['scripts/deploy.sh', ['--environment', env, '--release', release, '--drain-timeout', 'soon'], /--drain-timeout must be/],

@@ -60,14 +60,18 @@ export const presets = {
     maxSize: 8,
     batchSize: 2,
   },
-  /** The asg target with environments in separate accounts: one release, uploaded to dev's account and read from prod's. */
+  /**
+   * The asg target with environments in separate accounts: one release, uploaded to dev's account and read from prod's.
+   * (Other accounts than multi-account's: the IAM test applies both presets on one moto, each account's bootstrap
+   * creating its own GitHub OIDC provider.)
+   */
   'asg-multi-account': {
     name: 'till',
     githubOwner: 'acme',
     githubRepo: 'till',
     target: 'asg',
     environments: ['dev', 'prod'],
-    accounts: { dev: '111111111111', prod: '222222222222' },
+    accounts: { dev: '333333333333', prod: '444444444444' },
   },
 } as const satisfies Record<string, PipelineOptions>;
 

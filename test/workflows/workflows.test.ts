@@ -284,7 +284,8 @@ describe.each(presetNamesFor('ecs'))('ecs preset %s', (preset) => {
 
 describe.each(presetNamesFor('asg'))('deploy.yml and ci.yml of the asg preset %s', (preset) => {
   const { workflow, data } = rendered(preset);
-  const bucket = `${data.name}-releases-\${{ vars.AWS_ACCOUNT_ID }}`;
+  // (with accounts, the first environment's account's bucket, written out: a later job's AWS_ACCOUNT_ID is its own)
+  const bucket = `${data.name}-releases-${data.accounts.artifactAccountId ?? '${{ vars.AWS_ACCOUNT_ID }}'}`;
 
   it('deploy.yml: the first environment builds the release once and deploys it; each later one deploys the same release', () => {
     const deploy = workflow('deploy.yml');
@@ -298,8 +299,10 @@ describe.each(presetNamesFor('asg'))('deploy.yml and ci.yml of the asg preset %s
       expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
       expect(job.concurrency).toEqual({ group: `deploy-${env.name}`, 'cancel-in-progress': false });
       expect(usesOf(job, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${env.deployRoleName}`);
-      expect(job.outputs).toEqual({ release: '${{ steps.release.outputs.commit }}' });
-      expect(runs(job)).toContain(`sh scripts/deploy.sh --environment ${env.name} --release "$RELEASE" --bucket "$RELEASE_BUCKET"`);
+      // the release is promoted by its commit and the SHA-256 it was built with, which every deploy checks
+      expect(job.outputs).toEqual({ release: '${{ steps.release.outputs.commit }}', 'release-sha256': '${{ steps.release.outputs.sha256 }}' });
+      expect(runs(job)).toContain(`sh scripts/deploy.sh --environment ${env.name} --release "$RELEASE" --sha256 "$RELEASE_SHA256" --bucket "$RELEASE_BUCKET"`);
+      expect(job.steps.find((s) => s.id === 'deploy')?.env?.RELEASE_SHA256).toBe('${{ steps.release.outputs.sha256 }}');
       // the bake runs only when switched on, or asked for by hand
       expect(job.steps.find((s) => s.run === `sh scripts/bake.sh --environment ${env.name}`)?.if).toBe("vars.BAKE_AMI == 'true' || inputs.bake");
       if (env.isFirst) {
@@ -310,9 +313,11 @@ describe.each(presetNamesFor('asg'))('deploy.yml and ci.yml of the asg preset %s
         expect(build.run).toBe('unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\nsh scripts/build-release.sh --commit "$GITHUB_SHA" --output "$RUNNER_TEMP/release"\n');
         expect(runs(job)).toContain('sh scripts/build-release.sh --commit "$GITHUB_SHA" --output "$RUNNER_TEMP/release" --bucket "$RELEASE_BUCKET" --no-build');
         expect(usesOf(job, 'docker/build-push-action')).toEqual([]);
+        expect(job.steps.find((s) => s.id === 'release')?.env?.SHA256).toBe('${{ steps.upload.outputs.sha256 }}');
       } else {
         expect(runs(job)).not.toContain('build-release.sh');
         expect(job.steps.find((s) => s.id === 'release')?.env?.RELEASE).toBe(`\${{ needs.deploy-${env.previous}.outputs.release }}`);
+        expect(job.steps.find((s) => s.id === 'release')?.env?.SHA256).toBe(`\${{ needs.deploy-${env.previous}.outputs.release-sha256 }}`);
       }
     }
   });
