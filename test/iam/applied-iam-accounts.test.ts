@@ -3,7 +3,7 @@ import type { ResolvedOptions } from '../../src/options/index.js';
 import { templateData, type TemplateData } from '../../src/render/template-data.js';
 import { awsJson as aws } from '../support/aws-cli.js';
 import { accountEnv, startMoto, type MotoServer } from '../support/moto.js';
-import { accountPresetNamesFor, testGeneratorVersion, type PresetName } from '../support/presets.js';
+import { accountPresetNamesFor, presets, testGeneratorVersion, type PresetName } from '../support/presets.js';
 import { tempDir, writeFiles } from '../support/render-preset.js';
 import { prepareForMoto, renderVariant, requireTerraform, resolvedVariant, terraform } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
@@ -16,6 +16,8 @@ import { githubProviderOf, subjectPrefix, trustFindings, trustMatrix } from './t
 // apply` of each root with that account's credentials, and evaluated with iam-simulate, across accounts as AWS
 // decides: a request into another account needs both the caller's policies and the resource's policy. What only the
 // full roots create (instances, the state bucket's settings) is applied by test/terraform/apply-accounts.test.ts.
+// The artifact store is the image repository for ec2 (its repository policy), the release bucket for asg (its bucket
+// policy).
 
 interface AccountRoles {
   readonly options: ResolvedOptions;
@@ -25,11 +27,23 @@ interface AccountRoles {
   readonly environments: Record<string, { deploy: AppliedRole; infra: AppliedRole; instance: AppliedRole }>;
   /** Every role of every account, with the account it was read from. */
   readonly all: readonly { account: string; role: AppliedRole }[];
-  /** The registry's repository policy. */
+  /** The artifact store's resource policy: the registry's repository policy (ec2), the release bucket's (asg). */
   readonly repositoryPolicy: PolicyDocument;
 }
 
-const presetNames = accountPresetNamesFor('ec2');
+const presetNames = [...accountPresetNamesFor('ec2'), ...accountPresetNamesFor('asg')];
+const isAsg = (preset: PresetName) => (presets[preset] as { target?: string }).target === 'asg';
+/** What each target's roots must apply for its roles, their policies and the artifact store's policy to exist. */
+const applyTargets = {
+  ec2: {
+    bootstrap: ['module.github_oidc_roles', 'module.ecr'],
+    environment: ['module.github_oidc_roles', 'module.ec2_app.aws_iam_role_policy_attachment.ssm_core', 'module.ec2_app.aws_iam_role_policy.pull', 'module.ec2_app.aws_iam_role_policy.service'],
+  },
+  asg: {
+    bootstrap: ['module.github_oidc_roles', 'module.release_bucket'],
+    environment: ['module.github_oidc_roles', 'module.fleet.aws_iam_role_policy_attachment.ssm_core', 'module.fleet.aws_iam_role_policy.releases', 'module.fleet.aws_iam_role_policy.service'],
+  },
+};
 let moto: MotoServer;
 const applied = {} as Record<PresetName, AccountRoles>;
 
@@ -42,6 +56,7 @@ beforeAll(async () => {
       const options = resolvedVariant(preset);
       const data = templateData(options, testGeneratorVersion);
       const [bootstrap, ...roots] = prepareForMoto(writeFiles(tempDir(`iam-accounts-${preset}-`), renderVariant(preset)), options.environments);
+      const targets = applyTargets[isAsg(preset) ? 'asg' : 'ec2'];
       const admin = Object.fromEntries(await Promise.all(data.accounts.list.map(async (a) => [a.id, await accountEnv(moto, a.id)] as const)));
       // The bootstrap once per account (a workspace each), with the account's environments: its roles and, in the
       // registry's account, the repository and its policy. Then each environment's roles, in its account.
@@ -49,7 +64,7 @@ beforeAll(async () => {
       for (const account of data.accounts.list) await terraform(bootstrap!, ['workspace', 'new', account.id], { env: moto.env });
       await Promise.all(
         data.accounts.list.map((account) =>
-          terraform(bootstrap!, ['apply', '-auto-approve', '-input=false', '-var', `environments=${JSON.stringify(account.environments)}`, '-target=module.github_oidc_roles', '-target=module.ecr'], {
+          terraform(bootstrap!, ['apply', '-auto-approve', '-input=false', '-var', `environments=${JSON.stringify(account.environments)}`, ...targets.bootstrap.map((t) => `-target=${t}`)], {
             env: { ...admin[account.id]!, TF_WORKSPACE: account.id },
           }),
         ),
@@ -58,8 +73,7 @@ beforeAll(async () => {
         data.environments.map(async (env, i) => {
           const credentials = admin[env.accountId!]!;
           await terraform(roots[i]!, ['init', '-input=false'], { env: credentials });
-          const targets = ['module.github_oidc_roles', 'module.ec2_app.aws_iam_role_policy_attachment.ssm_core', 'module.ec2_app.aws_iam_role_policy.pull', 'module.ec2_app.aws_iam_role_policy.service'];
-          await terraform(roots[i]!, ['apply', '-auto-approve', '-input=false', ...targets.map((t) => `-target=${t}`)], { env: credentials });
+          await terraform(roots[i]!, ['apply', '-auto-approve', '-input=false', ...targets.environment.map((t) => `-target=${t}`)], { env: credentials });
         }),
       );
       const plan: Record<string, AppliedRole> = {};
@@ -76,8 +90,10 @@ beforeAll(async () => {
         all.push(...[...roles.values()].map((role) => ({ account: account.id, role })));
       }
       const registry = data.accounts.artifactAccountId!;
-      const policy = await aws<{ policyText: string }>(admin[registry]!, ['ecr', 'get-repository-policy', '--repository-name', options.name]);
-      applied[preset] = { options, data, plan, environments, all, repositoryPolicy: JSON.parse(policy.policyText) as PolicyDocument };
+      const policy = isAsg(preset)
+        ? (await aws<{ Policy: string }>(admin[registry]!, ['s3api', 'get-bucket-policy', '--bucket', `${options.name}-releases-${registry}`])).Policy
+        : (await aws<{ policyText: string }>(admin[registry]!, ['ecr', 'get-repository-policy', '--repository-name', options.name])).policyText;
+      applied[preset] = { options, data, plan, environments, all, repositoryPolicy: JSON.parse(policy) as PolicyDocument };
     }),
   );
 }, 600_000);
@@ -105,6 +121,22 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
       state: (account: string, key: string) => `arn:aws:s3:::${options.name}-tfstate-${account}/${key}`,
       parameter: (account: string, path: string) => `arn:aws:ssm:${options.region}:${account}:parameter${path}`,
     };
+  };
+
+  /**
+   * What a later account's role must not reach in the first environment's account beyond the artifact store: its state,
+   * its last-known-good parameter (`/<name>/<first>/<parameter>`), its roles.
+   */
+  const firstAccountBeyondTheStore = (parameter: string) => {
+    const { options, data, environments } = applied[preset];
+    const a = arns();
+    const first = data.firstEnvironment;
+    const inFirst = (request: Omit<PermissionRequest, 'resourceAccount'>) => ({ ...request, resourceAccount: a.registry });
+    return [
+      { label: `read ${first.name}'s state`, ...inFirst({ action: 's3:GetObject', resource: a.state(a.registry, `environments/${first.name}/terraform.tfstate`) }) },
+      { label: `read ${first.name}'s ${parameter}`, ...inFirst({ action: 'ssm:GetParameter', resource: a.parameter(a.registry, `/${options.name}/${first.name}/${parameter}`) }) },
+      ...Object.values(environments[first.name]!).map((role) => ({ label: `assume ${role.name}`, ...inFirst({ action: 'sts:AssumeRole', resource: role.arn, resourcePolicy: role.trust }) })),
+    ];
   };
 
   it('every role trusts exactly its subjects, through its own account’s provider only', () => {
@@ -177,9 +209,91 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
     expect(problems).toEqual([]);
   });
 
+  if (isAsg(preset)) {
+    it("a later environment's instance role downloads the releases the first environment uploaded, and nothing else of its account; no later role writes there", async () => {
+      // GIVEN the release bucket (in the first environment's account), as applied, and its policy
+      const { options, data, environments, all, repositoryPolicy: bucketPolicy } = applied[preset];
+      const a = arns();
+      const bucket = `arn:aws:s3:::${options.name}-releases-${a.registry}`;
+      const release = `${bucket}/releases/${'a'.repeat(40)}.tar.gz`;
+      // A request into the bucket's account, with the bucket's policy (null: none, e.g. another bucket of that account).
+      const inBucket = (request: Omit<PermissionRequest, 'resourceAccount' | 'resourcePolicy'>, policy: PolicyDocument | null = bucketPolicy) => ({
+        ...request,
+        resourceAccount: a.registry,
+        ...(policy ? { resourcePolicy: policy } : {}),
+      });
+      const writes = ['s3:PutObject', 's3:DeleteObject', 's3:PutObjectAcl', 's3:PutObjectTagging'];
+      const bucketWrites = ['s3:PutBucketPolicy', 's3:DeleteBucket', 's3:PutLifecycleConfiguration', 's3:PutBucketVersioning'];
+      // THEN the first environment's deploy role uploads there (its own account), and changes nothing else
+      const first = data.firstEnvironment;
+      expect(
+        await findings(
+          environments[first.name]!.deploy,
+          [{ label: 'upload a release', ...inBucket({ action: 's3:PutObject', resource: release }) }],
+          [
+            { label: 'delete a release', ...inBucket({ action: 's3:DeleteObject', resource: release }) },
+            { label: 'write outside releases/', ...inBucket({ action: 's3:PutObject', resource: `${bucket}/other/x` }) },
+            ...bucketWrites.map((action) => ({ label: `${action} on the bucket`, ...inBucket({ action, resource: bucket }) })),
+          ],
+        ),
+      ).toEqual([]);
+      expect(data.accounts.crossAccountEnvironments.length).toBeGreaterThan(0);
+      for (const env of data.accounts.crossAccountEnvironments) {
+        const account = env.accountId!;
+        const { instance, deploy, infra } = environments[env.name]!;
+        // AND each later environment's instance role downloads releases across accounts, and does nothing else there
+        expect(
+          await findings(
+            instance,
+            [{ label: 'download a release from the bucket', ...inBucket({ action: 's3:GetObject', resource: release }) }],
+            [
+              ...writes.map((action) => ({ label: `${action} in the bucket`, ...inBucket({ action, resource: release }) })),
+              ...bucketWrites.map((action) => ({ label: `${action} on the bucket`, ...inBucket({ action, resource: bucket }) })),
+              { label: 'read outside releases/', ...inBucket({ action: 's3:GetObject', resource: `${bucket}/other/x` }) },
+              { label: 'list the bucket', ...inBucket({ action: 's3:ListBucket', resource: bucket, context: { 's3:prefix': 'releases/' } }) },
+              ...firstAccountBeyondTheStore('last-known-good-release'),
+            ],
+          ),
+        ).toEqual([]);
+        // AND its deploy role reads a release's checksum and lists releases/ there, and never uploads, least of all
+        // into another account
+        expect(
+          await findings(
+            deploy,
+            [
+              { label: "read a release's checksum", ...inBucket({ action: 's3:GetObject', resource: release }) },
+              { label: 'list releases/', ...inBucket({ action: 's3:ListBucket', resource: bucket, context: { 's3:prefix': 'releases/' } }) },
+            ],
+            [
+              ...writes.map((action) => ({ label: `${action} in the bucket`, ...inBucket({ action, resource: release }) })),
+              ...bucketWrites.map((action) => ({ label: `${action} on the bucket`, ...inBucket({ action, resource: bucket }) })),
+              { label: 'list outside releases/', ...inBucket({ action: 's3:ListBucket', resource: bucket, context: { 's3:prefix': 'other/' } }) },
+            ],
+          ),
+        ).toEqual([]);
+        // AND another role of that account with a policy granting downloads (its infra role, given one here) is still
+        // refused by the bucket policy: only the roles it names get in
+        const widened = [...identityPolicies(infra), { name: 'widened', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow' as const, Action: ['s3:GetObject'], Resource: release }] } }];
+        expect(await permissionAllows(infra.arn, widened, inBucket({ action: 's3:GetObject', resource: release })), infra.name).toBe(false);
+        // (the same policy in the bucket's own account would be enough: the refusal is the bucket policy's)
+        expect(await permissionAllows(infra.arn.replace(account, a.registry), widened, { action: 's3:GetObject', resource: release })).toBe(true);
+        // AND without the bucket policy, its instance role could not download at all: the grant is the policy's
+        expect(await permissionAllows(instance.arn, identityPolicies(instance), inBucket({ action: 's3:GetObject', resource: release }, null))).toBe(false);
+      }
+      // AND no role of any later account can write to the bucket, whatever its own policy says
+      const laterRoles = all.filter(({ account }) => account !== a.registry);
+      expect(laterRoles.length).toBeGreaterThan(3);
+      for (const { role } of laterRoles) {
+        const anything = [...identityPolicies(role), { name: 'everything', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow' as const, Action: writes, Resource: release }] } }];
+        for (const action of writes) expect(await permissionAllows(role.arn, anything, inBucket({ action, resource: release })), `${role.name} ${action}`).toBe(false);
+      }
+    });
+    return;
+  }
+
   it("a later environment's instance role pulls what the first environment pushed, and nothing else of the registry's account", async () => {
     // GIVEN the registry's repository (in the first environment's account), as applied, and its policy
-    const { options, data, environments, repositoryPolicy } = applied[preset];
+    const { data, environments, repositoryPolicy } = applied[preset];
     const a = arns();
     // A request into the registry's account, with the resource's policy (the repository's by default; null: none).
     const inRegistry = (request: Omit<PermissionRequest, 'resourceAccount' | 'resourcePolicy'>, policy: PolicyDocument | null = repositoryPolicy) => ({
@@ -215,9 +329,7 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
               ...inRegistry({ action, resource: a.repository() }),
             })),
             { label: 'pull from another repository of the registry’s account', ...inRegistry({ action: 'ecr:BatchGetImage', resource: a.repository('other-app') }, null) },
-            { label: `read ${first.name}'s state`, ...inRegistry({ action: 's3:GetObject', resource: a.state(a.registry, `environments/${first.name}/terraform.tfstate`) }, null) },
-            { label: `read ${first.name}'s last-known-good image`, ...inRegistry({ action: 'ssm:GetParameter', resource: a.parameter(a.registry, `/${options.name}/${first.name}/last-known-good-image`) }, null) },
-            ...Object.values(environments[first.name]!).map((role) => ({ label: `assume ${role.name}`, ...inRegistry({ action: 'sts:AssumeRole', resource: role.arn }, role.trust) })),
+            ...firstAccountBeyondTheStore('last-known-good-image'),
           ],
         ),
       ).toEqual([]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedOptions } from '../../src/options/index.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
-import { presetNamesFor, type PresetName } from '../support/presets.js';
+import { singleAccountPresetNamesFor, type PresetName } from '../support/presets.js';
 import { tempDir, writeFiles } from '../support/render-preset.js';
 import { applyRoots, prepareForMoto, renderVariant, requireTerraform, resolvedVariant } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
@@ -15,7 +15,7 @@ import { account, githubProvider, trustFindings, trustMatrix } from './trust-cas
 // and what those reference are applied (-target=module.github_oidc_roles and the instance role's policies); every
 // resource is applied, re-planned and destroyed by test/terraform/apply-asg.test.ts, which also checks that the plan and
 // infra roles grant every API call a real plan makes.
-const presetNames = presetNamesFor('asg');
+const presetNames = singleAccountPresetNamesFor('asg');
 
 interface Applied {
   readonly options: ResolvedOptions;

@@ -30,6 +30,27 @@ export function awsCli(moto: MotoServer, ...args: string[]): string {
   return execFileSync('aws', args, { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...moto.env }, encoding: 'utf8' }).trim();
 }
 
+/**
+ * Drift moto invents on an asg root's re-plan, ignored by an override file in terraform/modules/asg-fleet (never in the
+ * templates): the scaling policy comes back `enabled = false` with an empty predictive_scaling_configuration; a
+ * security group rule that references a security group loses its description.
+ */
+export function addAsgMotoDrift(repo: string): void {
+  addFile(join(repo, 'terraform', 'modules', 'asg-fleet'), 'moto_override.tf', `# moto-only drift (see test/terraform/apply-asg.test.ts): never in the templates.
+resource "aws_autoscaling_policy" "cpu" {
+  lifecycle {
+    ignore_changes = [enabled, predictive_scaling_configuration]
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "app" {
+  lifecycle {
+    ignore_changes = [description]
+  }
+}
+`);
+}
+
 /** Aims an environment root at moto: path-style S3 and a local backend (as prepareForMoto does for whole repos). */
 export function aimAtMoto(root: string): void {
   addFile(root, 'moto_provider_override.tf', 'provider "aws" {\n  s3_use_path_style = true\n}\n');

@@ -41,6 +41,7 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import uuid
 from typing import Any
@@ -56,6 +57,8 @@ from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3 import models as s3_models
 from moto.ssm import models as ssm_models
 
+# Loading the SSM launcher from its file would cache its bytecode in test/support/__pycache__, inside the repository.
+sys.dont_write_bytecode = True
 _spec = importlib.util.spec_from_file_location("moto_ssm_launcher", os.path.join(os.path.dirname(__file__), "moto-ssm-launcher.py"))
 assert _spec and _spec.loader
 ssm_launcher = importlib.util.module_from_spec(_spec)

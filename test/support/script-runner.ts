@@ -50,6 +50,8 @@ export function startAsgMoto(sandbox: string, region = 'us-east-1'): Promise<Mot
       AWS_DEFAULT_REGION: region,
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_PAGER: '',
+      // (no __pycache__ of the launchers inside the repository)
+      PYTHONDONTWRITEBYTECODE: '1',
     },
   });
 }

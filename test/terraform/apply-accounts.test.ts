@@ -3,8 +3,10 @@ import { describe, it } from 'vitest';
 import { templateData } from '../../src/render/template-data.js';
 import { readRoles } from '../iam/applied-roles.js';
 import { awsJson as aws } from '../support/aws-cli.js';
+import { addAsgMotoDrift } from '../support/asg-fleet.js';
 import { accountEnv, startMoto } from '../support/moto.js';
 import { accountPresetNamesFor, testGeneratorVersion } from '../support/presets.js';
+import { startAsgMoto } from '../support/script-runner.js';
 import { tempDir, writeFiles } from '../support/render-preset.js';
 import { outputs, prepareForMoto, renderVariant, requireTerraform, resolvedVariant, terraform } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
@@ -16,13 +18,15 @@ import { expectRolesCoverRuns } from './api-coverage.js';
 // `sts assume-role` into arn:aws:iam::<account>:role/… returns credentials acting in that account, and what they create
 // is invisible from the others (test/support/moto.ts). What moto does not do here, as in apply.test.ts: enforce IAM,
 // the document's allowedPattern or bucket and repository policies (test/iam/applied-iam-accounts.test.ts evaluates
-// them), or serve the S3 backend (environment roots use a local backend).
+// them), or serve the S3 backend (environment roots use a local backend). asg presets run on moto patched by
+// moto-asg-launcher.py, with the drift override of apply-asg.test.ts (lifecycle hooks given at creation, drift moto
+// invents): its instances boot in their sandboxes and wait for a first release, which no test here deploys.
 
 describe('Terraform apply in separate AWS accounts (moto)', () => {
   requireTerraform();
   requireTool('aws', 'pip install awscli');
 
-  it.concurrent.for(accountPresetNamesFor('ec2'))(
+  it.concurrent.for([...accountPresetNamesFor('ec2'), ...accountPresetNamesFor('asg')])(
     'preset %s: bootstraps every account, applies each environment in its own, re-plans with no changes, and destroys',
     { timeout: 900_000 },
     async (preset, { expect }) => {
@@ -30,10 +34,13 @@ describe('Terraform apply in separate AWS accounts (moto)', () => {
       const options = resolvedVariant(preset);
       const data = templateData(options, testGeneratorVersion);
       const { name, region } = options;
-      const moto = await startMoto({ region });
+      const asg = options.target === 'asg';
+      const moto = asg ? await startAsgMoto(tempDir(`moto-accounts-${preset}-`), region) : await startMoto({ region });
       try {
         const environments = data.environments.map((env) => env.name);
-        const [bootstrap, ...roots] = prepareForMoto(writeFiles(tempDir(`tf-accounts-${preset}-`), renderVariant(preset)), environments);
+        const repo = writeFiles(tempDir(`tf-accounts-${preset}-`), renderVariant(preset));
+        if (asg) addAsgMotoDrift(repo);
+        const [bootstrap, ...roots] = prepareForMoto(repo, environments);
         const accounts = data.accounts.list;
         expect(accounts.length).toBeGreaterThan(1);
         const admin = Object.fromEntries(await Promise.all(accounts.map(async (account) => [account.id, await accountEnv(moto, account.id)] as const)));
@@ -67,22 +74,62 @@ describe('Terraform apply in separate AWS accounts (moto)', () => {
             expect(out.github_oidc_provider_arn).toBe(`arn:aws:iam::${account.id}:oidc-provider/token.actions.githubusercontent.com`);
             expect(out.plan_role_arn).toBe(`arn:aws:iam::${account.id}:role/${name}-plan`);
             // (terraform output leaves a null output out)
-            expect(out.ecr_repository_url ?? null).toBe(account.holdsArtifacts ? `${account.id}.dkr.ecr.${region}.amazonaws.com/${name}` : null);
-            const repositories = await aws<{ repositories: { repositoryName: string }[] }>(admin[account.id]!, ['ecr', 'describe-repositories']);
-            expect(repositories.repositories.map((r) => r.repositoryName)).toEqual(account.holdsArtifacts ? [name] : []);
+            if (asg) {
+              expect(out.release_bucket_name ?? null).toBe(account.holdsArtifacts ? `${name}-releases-${account.id}` : null);
+              const buckets = await aws<{ Buckets: { Name: string }[] }>(admin[account.id]!, ['s3api', 'list-buckets']);
+              expect(buckets.Buckets.map((b) => b.Name).filter((b) => b.startsWith(`${name}-releases-`))).toEqual(account.holdsArtifacts ? [`${name}-releases-${account.id}`] : []);
+            } else {
+              expect(out.ecr_repository_url ?? null).toBe(account.holdsArtifacts ? `${account.id}.dkr.ecr.${region}.amazonaws.com/${name}` : null);
+              const repositories = await aws<{ repositories: { repositoryName: string }[] }>(admin[account.id]!, ['ecr', 'describe-repositories']);
+              expect(repositories.repositories.map((r) => r.repositoryName)).toEqual(account.holdsArtifacts ? [name] : []);
+            }
           }),
           // each environment's roles live in its account, and its deploy document admits the registry's images only
+          // (asg: its document and its instances' user data download from the first account's release bucket only)
           ...environments.map(async (environment, i) => {
             const account = accountOf(environment);
             const out = await outputs(roots[i]!, admin[account]!);
             expect(out.deploy_role_arn).toBe(`arn:aws:iam::${account}:role/${name}-${environment}-deploy`);
             expect(out.instance_role_arn).toBe(`arn:aws:iam::${account}:role/${name}-${environment}-instance`);
+            if (asg) {
+              const bucket = `${name}-releases-${registry}`;
+              const document = await aws<{ Content: string }>(admin[account]!, ['ssm', 'get-document', '--name', `${name}-${environment}-deploy`]);
+              expect(document.Content).toContain(`--bucket '${bucket}'`);
+              if (account !== registry) expect(document.Content).not.toContain(`${name}-releases-${account}`);
+              const template = await aws<{ LaunchTemplateVersions: { LaunchTemplateData: { UserData: string } }[] }>(admin[account]!, [
+                'ec2',
+                'describe-launch-template-versions',
+                '--launch-template-name',
+                `${name}-${environment}`,
+                '--versions',
+                '$Default',
+              ]);
+              const userData = Buffer.from(template.LaunchTemplateVersions[0]!.LaunchTemplateData.UserData, 'base64').toString();
+              expect(userData).toContain(bucket);
+              expect(userData).not.toMatch(/@@[A-Z_]+@@/);
+              return;
+            }
             const document = await aws<{ Content: string }>(admin[account]!, ['ssm', 'get-document', '--name', `${name}-${environment}-deploy`, '--document-format', 'JSON']);
             const imageUri = (JSON.parse(document.Content) as { parameters: { ImageUri: { allowedPattern: string } } }).parameters.ImageUri;
             expect(imageUri.allowedPattern).toBe(`^${registry}\\.dkr\\.ecr\\.${region}\\.amazonaws\\.com/${name}@sha256:[0-9a-f]{64}$`);
           }),
-          // the registry's repository policy names the later accounts' readers, each pinned to its role
+          // the registry's repository policy (asg: the release bucket's policy) names the later accounts' readers, each
+          // pinned to its role
           (async () => {
+            if (!asg) return;
+            const bucket = await aws<{ Policy: string }>(admin[registry]!, ['s3api', 'get-bucket-policy', '--bucket', `${name}-releases-${registry}`]);
+            type Statement = { Sid: string; Action: string | string[]; Principal: { AWS: string | string[] }; Condition: { StringEquals: Record<string, string | string[]> } };
+            const statements = (JSON.parse(bucket.Policy) as { Statement: Statement[] }).Statement;
+            const bySid = (sid: string) => statements.find((s) => s.Sid === sid);
+            const roles = (kind: string) => later.map((env) => `arn:aws:iam::${env.accountId}:role/${name}-${env.name}-${kind}`).sort();
+            expect([bySid('ReadReleasesFromOtherAccounts')?.Condition.StringEquals['aws:PrincipalArn']].flat().sort()).toEqual([...roles('instance'), ...roles('deploy')].sort());
+            expect([bySid('ListReleasesFromOtherAccounts')?.Condition.StringEquals['aws:PrincipalArn']].flat().sort()).toEqual(roles('deploy'));
+            expect([bySid('ReadReleasesFromOtherAccounts')?.Principal.AWS].flat().sort()).toEqual([...new Set(later.map((env) => `arn:aws:iam::${env.accountId}:root`))].sort());
+            // (no statement of it grants a write)
+            expect(statements.filter((s) => s.Sid !== 'DenyInsecureTransport').flatMap((s) => [s.Action].flat()).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+          })(),
+          (async () => {
+            if (asg) return;
             const policy = await aws<{ policyText: string }>(admin[registry]!, ['ecr', 'get-repository-policy', '--repository-name', name]);
             const pull = (JSON.parse(policy.policyText) as { Statement: { Sid: string; Condition: { StringEquals: Record<string, string | string[]> } }[] }).Statement.find((s) => s.Sid === 'PullFromOtherAccounts');
             expect([pull?.Condition.StringEquals['aws:PrincipalArn']].flat().sort()).toEqual(later.map((env) => `arn:aws:iam::${env.accountId}:role/${name}-${env.name}-instance`).sort());
