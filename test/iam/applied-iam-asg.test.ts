@@ -6,7 +6,7 @@ import { tempDir, writeFiles } from '../support/render-preset.js';
 import { applyRoots, prepareForMoto, renderVariant, requireTerraform, resolvedVariant } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
 import { createGitHubOidcProvider, identityPolicies, readRoles, type AppliedRole } from './applied-roles.js';
-import { permissionFindings, tags } from './permission-cases.js';
+import { actionPatterns, permissionFindings, tags } from './permission-cases.js';
 import { accessLevel, expandAction, list, statementsOf } from './simulator.js';
 import { account, appliedTrustFindings, githubProvider } from './trust-cases.js';
 
@@ -313,15 +313,7 @@ describe.each(presetNames)('IAM of preset %s, as applied', (preset) => {
 
   it('every action in every policy of every role exists (iam-data)', async () => {
     const { plan, environments } = applied[preset];
-    const roles = [plan, ...Object.values(environments).flatMap((e) => [e.deploy, e.infra, e.instance])];
-    const patterns = new Set<string>();
-    for (const role of roles) {
-      for (const policy of [role.trust, ...identityPolicies(role).map((p) => p.policy)]) {
-        for (const statement of statementsOf(policy)) for (const action of [...list(statement.Action), ...list(statement.NotAction)]) patterns.add(action);
-      }
-    }
-    const unknown: string[] = [];
-    for (const pattern of patterns) if ((await expandAction(pattern)).length === 0) unknown.push(pattern);
+    const { patterns, unknown } = await actionPatterns([plan, ...Object.values(environments).flatMap((e) => [e.deploy, e.infra, e.instance])]);
     expect(patterns.size).toBeGreaterThan(80);
     expect(unknown).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { identityPolicies, type AppliedRole } from './applied-roles.js';
-import { permissionAllows, type PermissionRequest } from './simulator.js';
+import { expandAction, list, permissionAllows, statementsOf, type PermissionRequest } from './simulator.js';
 
 /** What a role may and may not do, one request per line. */
 export interface PermissionCase extends PermissionRequest {
@@ -18,4 +18,20 @@ export async function permissionFindings(role: AppliedRole, allowed: readonly Pe
   for (const c of allowed) if (!(await permissionAllows(role.arn, identityPolicies(role), c))) findings.push(`${role.name} cannot ${c.label}`);
   for (const c of denied) if (await permissionAllows(role.arn, identityPolicies(role), c)) findings.push(`${role.name} CAN ${c.label}`);
   return findings;
+}
+
+/**
+ * Every action pattern in every policy of the roles (trust, inline and attached), and those that name (or, with a
+ * wildcard, match) no real action (iam-data): a typo there would grant nothing and fail only in AWS.
+ */
+export async function actionPatterns(roles: readonly AppliedRole[]): Promise<{ patterns: Set<string>; unknown: string[] }> {
+  const patterns = new Set<string>();
+  for (const role of roles) {
+    for (const policy of [role.trust, ...identityPolicies(role).map((p) => p.policy)]) {
+      for (const statement of statementsOf(policy)) for (const action of [...list(statement.Action), ...list(statement.NotAction)]) patterns.add(action);
+    }
+  }
+  const unknown: string[] = [];
+  for (const pattern of patterns) if ((await expandAction(pattern)).length === 0) unknown.push(pattern);
+  return { patterns, unknown };
 }
