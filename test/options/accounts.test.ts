@@ -65,7 +65,7 @@ describe('option accounts', () => {
     // THEN they are refused, naming the targets they apply to; without them the target resolves with none
     expect(cli('dev=111111111111,prod=222222222222')).toEqual([]);
     expect(problems({ ...base, target: 'ecs', accounts: { dev: '111111111111', prod: '222222222222' } }).map(describeForCli)).toEqual([
-      expect.stringMatching(/^--accounts: applies to target ec2 only, not ecs/),
+      expect.stringMatching(/^--accounts: applies to target ec2 or asg only, not ecs/),
     ]);
     expect(resolveOptions({ ...base, target: 'ecs' }).accounts).toBeUndefined();
   });
