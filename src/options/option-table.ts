@@ -195,7 +195,7 @@ export const optionTable = [
     placeholder: 'env=ID,…',
     description: 'AWS account of each environment, when they live in separate accounts (every environment, or none)',
     // The targets that honour it (src/components/README.md: what a target provides for accounts).
-    targets: ['ec2', 'asg'],
+    targets: ['ec2', 'asg', 'ecs'],
     default: () => ({}),
     schema: z.record(z.string(), z.string()),
     validate: v.validateAccounts,

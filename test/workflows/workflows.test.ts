@@ -248,7 +248,8 @@ describe.each(presetNamesFor('ecs'))('ecs preset %s', (preset) => {
   it('deploy.yml: the first environment builds each service once and deploys the digests; each later one promotes them', () => {
     const deploy = workflow('deploy.yml');
     expect(deploy.on.push.paths).toEqual(expect.arrayContaining(['service/**', 'scripts/**', ...(services.length > 1 ? ['frontend/**'] : [])]));
-    expect(deploy.env?.IMAGE_REGISTRY).toBe(`\${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${data.region}.amazonaws.com`);
+    // (with accounts, the registry's account is written out: a later job's AWS_ACCOUNT_ID is its own account's)
+    expect(deploy.env?.IMAGE_REGISTRY).toBe(`${data.accounts.artifactAccountId ?? '${{ vars.AWS_ACCOUNT_ID }}'}.dkr.ecr.${data.region}.amazonaws.com`);
     expect(Object.keys(deploy.jobs)).toEqual(['test', ...data.environments.map((e) => `deploy-${e.name}`)]);
     for (const env of data.environments) {
       const job = deploy.jobs[`deploy-${env.name}`]!;
@@ -273,12 +274,25 @@ describe.each(presetNamesFor('ecs'))('ecs preset %s', (preset) => {
   });
 
   it("deploy.yml passes scripts/deploy.sh image references the script's own check accepts", () => {
-    // GIVEN the pairs the build step writes, for some account and digest
-    const step = workflow('deploy.yml').jobs[`deploy-${data.environments[0]!.name}`]!.steps.find((s) => s.id === 'images')!;
-    const pairs = [...step.run!.matchAll(/images="\$images (\w+)=\$IMAGE_REGISTRY\/([\w.-]+)@\$\w+"/g)].map((m) => [m[1]!, `123456789012.dkr.ecr.${data.region}.amazonaws.com/${m[2]!}@sha256:${'a'.repeat(64)}`] as const);
+    // GIVEN the pairs the build step writes, for the registry's account (with accounts; some account without) and a digest
+    const deploy = workflow('deploy.yml');
+    const step = deploy.jobs[`deploy-${data.environments[0]!.name}`]!.steps.find((s) => s.id === 'images')!;
+    const registry = (account: string) => `${account}.dkr.ecr.${data.region}.amazonaws.com`;
+    const account = data.accounts.artifactAccountId ?? '123456789012';
+    const pairs = [...step.run!.matchAll(/images="\$images (\w+)=\$IMAGE_REGISTRY\/([\w.-]+)@\$\w+"/g)].map((m) => [m[1]!, `${registry(account)}/${m[2]!}@sha256:${'a'.repeat(64)}`] as const);
     // THEN each names a service and matches the pattern scripts/deploy.sh validates its image with
     expect(pairs.map(([key]) => key)).toEqual(services.map((s) => s.key));
     for (const [key, image] of pairs) expect(image).toMatch(new RegExp(services.find((s) => s.key === key)!.imagePattern));
+    // AND a later environment's promotion step admits those pairs, and with accounts no image of another account
+    const later = data.environments.find((env) => !env.isFirst);
+    if (later) {
+      const promote = deploy.jobs[`deploy-${later.name}`]!.steps.find((s) => s.id === 'images')!.run!;
+      const pattern = new RegExp(/=~ (\^.*\$) \]\]/.exec(promote)![1]!);
+      for (const [key, image] of pairs) expect(`${key}=${image}`).toMatch(pattern);
+      if (data.accounts.enabled) {
+        for (const [key, image] of pairs) expect(`${key}=${image.replace(registry(account), registry('999999999999'))}`).not.toMatch(pattern);
+      }
+    }
   });
 });
 
