@@ -227,7 +227,8 @@ export const ecsQuotedMessages: typeof quotedMessages = [
   { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: '--image must be SERVICE=IMAGE' },
   { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'image must be its repository by digest' },
   { doc: 'docs/troubleshooting.md', source: 'scripts/rollback.sh', text: 'runs another image by digest; nothing to roll back to (try --commit)' },
-  { doc: 'docs/troubleshooting.md', source: 'terraform/environments/production/main.tf', text: 'awaiting-first-deploy' },
+  // (`<first>`: the first environment's root, whatever the preset names it)
+  { doc: 'docs/troubleshooting.md', source: 'terraform/environments/<first>/main.tf', text: 'awaiting-first-deploy' },
   { doc: 'docs/security-model.md', source: 'terraform/modules/ecs-service/main.tf', text: 'readonlyRootFilesystem = true' },
 ];
 
@@ -253,8 +254,9 @@ export const asgQuotedMessages: typeof quotedMessages = [
   { doc: 'docs/security-model.md', source: 'terraform/modules/asg-fleet/main.tf', text: 'http_tokens = "required"' },
 ];
 
-export function quotedMessageProblems(files: Files, list: typeof quotedMessages = quotedMessages): string[] {
-  return list.flatMap(({ text, doc, source }) => {
+export function quotedMessageProblems(files: Files, list: typeof quotedMessages = quotedMessages, firstEnvironment = 'production'): string[] {
+  return list.flatMap(({ text, doc, source: named }) => {
+    const source = named.replace('<first>', firstEnvironment);
     const problems: string[] = [];
     if (!(files.get(doc) ?? '').includes(text)) problems.push(`${doc} does not quote "${text}"`);
     // Terraform aligns `=` signs: compare the source with runs of spaces squeezed.

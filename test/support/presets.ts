@@ -73,6 +73,18 @@ export const presets = {
     environments: ['dev', 'prod'],
     accounts: { dev: '333333333333', prod: '444444444444' },
   },
+  /**
+   * ecs with environments in separate accounts (ids other than multi-account's and asg-multi-account's: the accounts
+   * tests share one moto): each service's image pushed to dev's account and pulled by prod's execution roles.
+   */
+  'ecs-multi-account': {
+    name: 'payments',
+    githubOwner: 'acme',
+    githubRepo: 'payments',
+    target: 'ecs',
+    environments: ['dev', 'prod'],
+    accounts: { dev: '555555555555', prod: '666666666666' },
+  },
 } as const satisfies Record<string, PipelineOptions>;
 
 export type PresetName = keyof typeof presets;
