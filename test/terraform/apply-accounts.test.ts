@@ -1,14 +1,17 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, it, onTestFinished } from 'vitest';
+import { ecsEnvironment } from '../../src/components/compute-ecs.js';
 import { templateData } from '../../src/render/template-data.js';
 import { readRoles } from '../iam/applied-roles.js';
 import { awsJson as aws } from '../support/aws-cli.js';
 import { addAsgMotoDrift } from '../support/asg-fleet.js';
-import { accountEnv, startMoto } from '../support/moto.js';
-import { accountPresetNamesFor, testGeneratorVersion } from '../support/presets.js';
+import { ecsRolesOnly } from '../support/ecs-accounts.js';
+import { accountEnv, startMoto, type MotoServer } from '../support/moto.js';
+import { accountPresetNamesFor, testGeneratorVersion, type PresetName } from '../support/presets.js';
 import { startAsgMoto } from '../support/script-runner.js';
 import { tempDir, writeFiles } from '../support/render-preset.js';
-import { outputs, prepareForMoto, renderVariant, requireTerraform, resolvedVariant, terraform } from '../support/terraform.js';
+import { addFile, outputs, prepareForMoto, renderVariant, requireTerraform, resolvedVariant, terraform } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
 import { expectRolesCoverRuns } from './api-coverage.js';
 
@@ -21,6 +24,30 @@ import { expectRolesCoverRuns } from './api-coverage.js';
 // them), or serve the S3 backend (environment roots use a local backend). asg presets run on moto patched by
 // moto-asg-launcher.py, with the drift override of apply-asg.test.ts (lifecycle hooks given at creation, drift moto
 // invents): its instances boot in their sandboxes and wait for a first release, which no test here deploys.
+
+/**
+ * A preset rendered for a moto server, with an administrator's credentials for each of its accounts, the bootstrap
+ * initialised with a workspace per account, and how each account runs it (its workspace, its environments as input).
+ */
+async function preparedAccounts(moto: MotoServer, preset: PresetName) {
+  const options = resolvedVariant(preset);
+  const data = templateData(options, testGeneratorVersion);
+  const [bootstrap, ...roots] = prepareForMoto(writeFiles(tempDir(`tf-accounts-${preset}-`), renderVariant(preset)), options.environments);
+  const accounts = data.accounts.list;
+  const admin = Object.fromEntries(await Promise.all(accounts.map(async (account) => [account.id, await accountEnv(moto, account.id)] as const)));
+  await terraform(bootstrap, ['init', '-input=false'], { env: moto.env });
+  for (const account of accounts) await terraform(bootstrap, ['workspace', 'new', account.id], { env: moto.env });
+  return {
+    options,
+    data,
+    bootstrap: bootstrap,
+    roots,
+    accounts,
+    admin,
+    inWorkspace: (account: string) => ({ ...admin[account]!, TF_WORKSPACE: account }),
+    hosted: (account: string) => ['-var', `environments=${JSON.stringify(accounts.find((a) => a.id === account)!.environments)}`],
+  };
+}
 
 describe('Terraform apply in separate AWS accounts (moto)', () => {
   requireTerraform();
@@ -199,6 +226,120 @@ describe('Terraform apply in separate AWS accounts (moto)', () => {
       } finally {
         await moto.stop();
       }
+    },
+  );
+
+  it.concurrent.for(accountPresetNamesFor('ecs'))(
+    'ecs preset %s: each account bootstraps, only the first holds the repositories, each names its own service’s later execution roles, task definitions name the registry, re-plans clean, destroys',
+    { timeout: 900_000 },
+    async (preset, { expect }) => {
+      // GIVEN the rendered preset on its own moto, an administrator's credentials for each account, and of each
+      // environment root what concerns accounts (its roles, execution policies, cluster and task definitions:
+      // test/support/ecs-accounts.ts; apply-ecs.test.ts applies and re-plans the rest of an ecs root)
+      const moto = await startMoto({ region: resolvedVariant(preset).region });
+      onTestFinished(() => moto.stop());
+      const { options, data, bootstrap, roots, accounts, admin, inWorkspace, hosted } = await preparedAccounts(moto, preset);
+      const { name, region } = options;
+      const bootstrapTargets = ['aws_iam_openid_connect_provider.github', 'module.ecr', 'module.github_oidc_roles'].map((t) => `-target=${t}`);
+      const targets = data.environments.map((env, i) => ecsRolesOnly(roots[i]!, data, env));
+      const ecs = data.environments.map((env) => ecsEnvironment(data, env));
+      const registry = data.accounts.artifactAccountId!;
+      const registryHost = `${registry}.dkr.ecr.${region}.amazonaws.com`;
+
+      // WHEN each account's bootstrap runs in its own workspace, then each environment with its account's credentials
+      await Promise.all(accounts.map((account) => terraform(bootstrap, ['apply', '-auto-approve', '-input=false', ...hosted(account.id), ...bootstrapTargets], { env: inWorkspace(account.id) })));
+      await Promise.all(
+        data.environments.map(async (env, i) => {
+          await terraform(roots[i]!, ['init', '-input=false'], { env: admin[env.accountId!]! });
+          const log = { TF_LOG: 'json', TF_LOG_PATH: join(roots[i]!, 'apply-log.json') };
+          await terraform(roots[i]!, ['apply', '-auto-approve', '-input=false', ...targets[i]!], { env: { ...admin[env.accountId!]!, ...log } });
+        }),
+      );
+
+      // THEN only the first environment's account holds the repositories; each one's policy names, for pulls, the
+      // execution role of its own service in every later environment, and for image tags their deploy roles
+      const services = ecs[0]!.services;
+      const later = data.accounts.crossAccountEnvironments;
+      expect(later.length).toBeGreaterThan(0);
+      const checks: Promise<void>[] = [
+        ...accounts.map(async (account) => {
+          const listed = await aws<{ repositories: { repositoryName: string }[] }>(admin[account.id]!, ['ecr', 'describe-repositories']);
+          expect(listed.repositories.map((r) => r.repositoryName).sort()).toEqual(account.holdsArtifacts ? services.map((s) => s.repository).sort() : []);
+          const out = await outputs(bootstrap, inWorkspace(account.id));
+          expect(out.ecr_repository_urls).toEqual(account.holdsArtifacts ? Object.fromEntries(services.map((s) => [s.repository, `${registryHost}/${s.repository}`])) : {});
+        }),
+        ...services.map(async (service) => {
+          const policy = await aws<{ policyText: string }>(admin[registry]!, ['ecr', 'get-repository-policy', '--repository-name', service.repository]);
+          const statements = (JSON.parse(policy.policyText) as { Statement: { Sid: string; Condition: { StringEquals: Record<string, string | string[]> } }[] }).Statement;
+          const principals = (sid: string) => [statements.find((s) => s.Sid === sid)?.Condition.StringEquals['aws:PrincipalArn']].flat().sort();
+          const executionRole = (env: (typeof later)[number]) => ecsEnvironment(data, env).services.find((s) => s.key === service.key)!.executionRoleName;
+          expect(principals('PullFromOtherAccounts')).toEqual(later.map((env) => `arn:aws:iam::${env.accountId}:role/${executionRole(env)}`).sort());
+          expect(principals('DescribeImagesFromOtherAccounts')).toEqual(later.map((env) => `arn:aws:iam::${env.accountId}:role/${env.deployRoleName}`).sort());
+        }),
+        // AND every environment's task definitions name the registry's images, and each execution role's own policy
+        // pulls its repository there (a pull across accounts needs both)
+        ...data.environments.flatMap((env, i) =>
+          ecs[i]!.services.map(async (service) => {
+            const credentials = admin[env.accountId!]!;
+            const definition = await aws<{ taskDefinition: { containerDefinitions: { image: string }[]; executionRoleArn: string } }>(credentials, ['ecs', 'describe-task-definition', '--task-definition', service.family]);
+            expect(definition.taskDefinition.containerDefinitions[0]!.image).toBe(`${registryHost}/${service.repository}:awaiting-first-deploy`);
+            expect(definition.taskDefinition.executionRoleArn).toBe(`arn:aws:iam::${env.accountId}:role/${service.executionRoleName}`);
+            const policy = await aws<{ PolicyDocument: { Statement: { Sid: string; Resource: string | string[] }[] } }>(credentials, [
+              'iam',
+              'get-role-policy',
+              '--role-name',
+              service.executionRoleName,
+              '--policy-name',
+              'pull-log-secrets',
+            ]);
+            expect(policy.PolicyDocument.Statement.find((s) => s.Sid === 'PullOwnImages')?.Resource).toBe(`arn:aws:ecr:${region}:${registry}:repository/${service.repository}`);
+          }),
+        ),
+        // AND the ecs-service module refuses a task definition image of any other account than the registry's
+        (async () => {
+          const i = data.environments.length - 1;
+          const env = data.environments[i]!;
+          const override = join(roots[i]!, 'foreign_image_override.tf');
+          addFile(roots[i]!, 'foreign_image_override.tf', `module "api" {\n  image = "${env.accountId}.dkr.ecr.${region}.amazonaws.com/${name}-api:awaiting-first-deploy"\n}\n`);
+          const refused = await terraform(roots[i]!, ['plan', '-input=false', '-lock=false', ...targets[i]!], { env: admin[env.accountId!]!, okExitCodes: [1] });
+          rmSync(override);
+          expect(refused.stderr.replace(/[│\s]+/g, ' ')).toContain('image must be an image of repository_arn');
+        })(),
+      ];
+      await Promise.all(checks);
+
+      // AND a second plan of every root, in its account, finds nothing to change
+      await Promise.all([
+        ...accounts.map(async (account) => {
+          const plan = await terraform(bootstrap, ['plan', '-detailed-exitcode', '-input=false', ...hosted(account.id), ...bootstrapTargets], { env: inWorkspace(account.id), okExitCodes: [0, 2] });
+          expect(plan.exitCode, `bootstrap of ${account.id}:\n${plan.stdout}`).toBe(0);
+        }),
+        ...data.environments.map(async (env, i) => {
+          const log = { TF_LOG: 'json', TF_LOG_PATH: join(roots[i]!, 'plan-log.json') };
+          const plan = await terraform(roots[i]!, ['plan', '-detailed-exitcode', '-input=false', ...targets[i]!], { env: { ...admin[env.accountId!]!, ...log }, okExitCodes: [0, 2] });
+          expect(plan.exitCode, `${roots[i]}:\n${plan.stdout}`).toBe(0);
+        }),
+      ]);
+
+      // AND in each account, the plan role and the environment's infra role grant every call of those runs (IAM writes
+      // aside): neither reads the repositories, which are in another account for prod
+      await Promise.all(
+        data.environments.map(async (env, i) => {
+          const roles = await readRoles(admin[env.accountId!]!, [`${name}-plan`, env.infraRoleName]);
+          await expectRolesCoverRuns(expect, env.name, { plan: roles.get(`${name}-plan`)!, infra: roles.get(env.infraRoleName)! }, { plan: join(roots[i]!, 'plan-log.json'), apply: join(roots[i]!, 'apply-log.json') }, 10);
+        }),
+      );
+
+      // AND everything is destroyed: the environments, then each account's bootstrap
+      await Promise.all(data.environments.map((env, i) => terraform(roots[i]!, ['destroy', '-auto-approve', '-input=false'], { env: admin[env.accountId!]! })));
+      await Promise.all(accounts.map((account) => terraform(bootstrap, ['destroy', '-auto-approve', '-input=false', ...hosted(account.id)], { env: inWorkspace(account.id) })));
+      await Promise.all(
+        accounts.map(async (account) => {
+          const roles = await aws<{ Roles: { RoleName: string }[] }>(admin[account.id]!, ['iam', 'list-roles']);
+          expect(roles.Roles.map((role) => role.RoleName).filter((role) => role.startsWith(name))).toEqual([]);
+          expect((await aws<{ repositories: unknown[] }>(admin[account.id]!, ['ecr', 'describe-repositories'])).repositories).toEqual([]);
+        }),
+      );
     },
   );
 });
