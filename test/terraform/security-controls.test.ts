@@ -58,15 +58,7 @@ describe.each(terraformVariantNamesFor('asg'))('security controls on the asg Ter
 describe('the asg controls fail on deliberately broken Terraform', () => {
   const files = renderVariant('asg');
   const fleet = 'terraform/modules/asg-fleet/main.tf';
-  const broken = (from: string, to: string) =>
-    parseModules(
-      files.map((file): RenderedFile => {
-        if (file.path !== fleet) return file;
-        const content = file.content.replace(from, to);
-        if (content === file.content) throw new Error(`mutation of ${fleet} did not apply: ${from}`);
-        return { ...file, content };
-      }),
-    );
+  const broken = (from: string, to: string) => brokenModules(files, fleet, from, to);
 
   it('reports optional metadata tokens, a hop limit for containers, an unencrypted volume, a key pair and an open port', async () => {
     expect(launchTemplateImdsV2(await broken('http_tokens                 = "required"', 'http_tokens                 = "optional"'))).toEqual([
