@@ -290,11 +290,22 @@ export function oidcTrustExact(modules: readonly HclModule[]): string[] {
   return problems;
 }
 
+/**
+ * A statement's actions: its list, or, when it is an expression (asg: `var.enable_release_upload ? [...] : [...]`),
+ * every action named in it, whichever branch applies.
+ */
+function actionsOf(statement: Body): string[] {
+  const actions = statement.actions;
+  if (Array.isArray(actions)) return actions as string[];
+  if (typeof actions === 'string') return [...actions.matchAll(/"([a-z0-9-]+:[A-Za-z0-9*]+)"/g)].map((m) => m[1]!);
+  return [];
+}
+
 /** Actions of every Allow statement in a policy document, with its sid and the statement itself. */
 function allowedActions(doc: Block): { sid: string; action: string; resources: unknown; statement: Body }[] {
   return nested(doc.body, 'statement')
     .filter((statement) => (statement.effect ?? 'Allow') === 'Allow')
-    .flatMap((statement) => ((statement.actions as string[] | undefined) ?? []).map((action) => ({ sid: String(statement.sid ?? ''), action, resources: statement.resources, statement })));
+    .flatMap((statement) => actionsOf(statement).map((action) => ({ sid: String(statement.sid ?? ''), action, resources: statement.resources, statement })));
 }
 
 /** A key policy's administration statement: `kms:*` to its own account's root only (AWS's default; without it nobody administers the key). */
