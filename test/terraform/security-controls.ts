@@ -417,12 +417,8 @@ export const asgControls = {
   'Deploy role: no wildcard or IAM action, no AWS-RunShellScript; no * action anywhere': noWildcardActions,
 } as const satisfies Record<string, (modules: readonly HclModule[]) => string[]>;
 
-/** Every control, by the name of the test that runs it. */
-export const controls = {
-  'CKV_AWS_79: instances require IMDSv2, hop limit 2': imdsV2Required,
-  'CKV_AWS_8: instance volumes are encrypted, with an explicit size': encryptedVolumes,
-  'CKV_AWS_24 / CKV_AWS_25: no ingress to port 22 or 3389 from anywhere, no key pair, nothing open to the world by default': noSshIngress,
-  'CKV_AWS_382: egress is HTTPS only': egressHttpsOnly,
+/** The controls of what ec2 and ecs share: the bootstrap's bucket and repositories, and GitHub's trust. */
+const sharedControls = {
   'CKV_AWS_51: ECR tags are immutable': ecrImmutableTags,
   'CKV_AWS_163: ECR scans on push': ecrScanOnPush,
   'CKV_AWS_21: S3 buckets are versioned': s3Versioning,
@@ -430,6 +426,15 @@ export const controls = {
   'CKV_AWS_53 / 54 / 55 / 56: S3 public access is blocked': s3PublicAccessBlock,
   'S3 bucket policies deny requests without TLS': s3TlsOnly,
   'OIDC trust: StringEquals on aud and exact subjects, no wildcard, no pull_request for writing roles': oidcTrustExact,
+} as const satisfies Record<string, (modules: readonly HclModule[]) => string[]>;
+
+/** Every control, by the name of the test that runs it. */
+export const controls = {
+  'CKV_AWS_79: instances require IMDSv2, hop limit 2': imdsV2Required,
+  'CKV_AWS_8: instance volumes are encrypted, with an explicit size': encryptedVolumes,
+  'CKV_AWS_24 / CKV_AWS_25: no ingress to port 22 or 3389 from anywhere, no key pair, nothing open to the world by default': noSshIngress,
+  'CKV_AWS_382: egress is HTTPS only': egressHttpsOnly,
+  ...sharedControls,
   'Deploy role: no wildcard or IAM action, no AWS-RunShellScript; no * action anywhere': noWildcardActions,
 } as const satisfies Record<string, (modules: readonly HclModule[]) => string[]>;
 
@@ -545,13 +550,7 @@ export const ecsControls = {
   'CKV_AWS_336: containers are read-only, unprivileged, without capabilities, non-root': containerHardening,
   'Ingress: tasks from the load balancer only, the load balancer on 80/443 only, never 22 or 3389': ecsIngress,
   'CKV_AWS_382: egress is HTTPS only, the load balancer stays inside the VPC': ecsEgress,
-  'CKV_AWS_51: ECR tags are immutable': ecrImmutableTags,
-  'CKV_AWS_163: ECR scans on push': ecrScanOnPush,
-  'CKV_AWS_21: S3 buckets are versioned': s3Versioning,
-  'CKV_AWS_145 / CKV_AWS_19: S3 and ECR encrypt at rest': encryptionAtRest,
-  'CKV_AWS_53 / 54 / 55 / 56: S3 public access is blocked': s3PublicAccessBlock,
-  'S3 bucket policies deny requests without TLS': s3TlsOnly,
-  'OIDC trust: StringEquals on aud and exact subjects, no wildcard, no pull_request for writing roles': oidcTrustExact,
+  ...sharedControls,
   'ECS task and execution roles trust ECS tasks of this account only': ecsTaskTrust,
   'Deploy role: no wildcard action, PassRole only of named roles to one service; no * action anywhere but a key to its account': noWildcardActions,
 } as const satisfies Record<string, (modules: readonly HclModule[]) => string[]>;
