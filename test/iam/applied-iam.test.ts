@@ -10,8 +10,8 @@ import { tempDir, writeFiles } from '../support/render-preset.js';
 import { applyRoots, prepareForMoto, renderVariant, requireTerraform, resolvedVariant } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
 import { createGitHubOidcProvider, createRole, identityPolicies, readRole, readRoles, type AppliedRole } from './applied-roles.js';
-import { permissionFindings, tags } from './permission-cases.js';
-import { accessLevel, expandAction, list, permissionAllows, statementsOf, type PolicyDocument } from './simulator.js';
+import { actionPatterns, allowedAccessLevels, permissionFindings, tags } from './permission-cases.js';
+import { permissionAllows, statementsOf, type PolicyDocument } from './simulator.js';
 import { account, githubProvider, subjectPrefix, trustFindings, trustMatrix } from './trust-cases.js';
 
 // The roles are read back from IAM after a real `terraform apply` (against moto) and evaluated with iam-simulate: what
@@ -214,14 +214,7 @@ describe.each(presetNames)('IAM of preset %s, as applied', (preset) => {
 
     it('plan role: every action any of its statements allows is a Read or List action', async () => {
       // GIVEN every Allow statement of the applied plan role WHEN each action pattern is expanded with iam-data
-      const levels = new Map<string, string>();
-      for (const { policy } of identityPolicies(applied[preset].plan)) {
-        for (const statement of statementsOf(policy).filter((s) => s.Effect === 'Allow')) {
-          for (const pattern of list(statement.Action)) {
-            for (const action of await expandAction(pattern)) levels.set(action, await accessLevel(action));
-          }
-        }
-      }
+      const levels = await allowedAccessLevels(applied[preset].plan);
       // THEN none is Write or Tagging: the whole policy is read-only, not just a sample of it
       expect(levels.size).toBeGreaterThan(50);
       expect([...levels].filter(([, level]) => level !== 'Read' && level !== 'List')).toEqual([]);
@@ -311,16 +304,8 @@ describe.each(presetNames)('IAM of preset %s, as applied', (preset) => {
   it('every action in every policy of every role exists (iam-data)', async () => {
     // GIVEN every policy read back: trust, inline and attached, of every role of the preset
     const { plan, environments } = applied[preset];
-    const roles = [plan, ...Object.values(environments).flatMap((e) => [e.deploy, e.infra, e.instance])];
-    const patterns = new Set<string>();
-    for (const role of roles) {
-      for (const policy of [role.trust, ...identityPolicies(role).map((p) => p.policy)]) {
-        for (const statement of statementsOf(policy)) for (const action of [...list(statement.Action), ...list(statement.NotAction)]) patterns.add(action);
-      }
-    }
     // WHEN each is looked up THEN each names (or, with a wildcard, matches) at least one real action
-    const unknown: string[] = [];
-    for (const pattern of patterns) if ((await expandAction(pattern)).length === 0) unknown.push(pattern);
+    const { patterns, unknown } = await actionPatterns([plan, ...Object.values(environments).flatMap((e) => [e.deploy, e.infra, e.instance])]);
     expect(patterns.size).toBeGreaterThan(60);
     expect(unknown).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { identityPolicies, type AppliedRole } from './applied-roles.js';
-import { expandAction, list, permissionAllows, statementsOf, type PermissionRequest } from './simulator.js';
+import { accessLevel, expandAction, list, permissionAllows, statementsOf, type PermissionRequest } from './simulator.js';
 
 /** What a role may and may not do, one request per line. */
 export interface PermissionCase extends PermissionRequest {
@@ -34,4 +34,17 @@ export async function actionPatterns(roles: readonly AppliedRole[]): Promise<{ p
   const unknown: string[] = [];
   for (const pattern of patterns) if ((await expandAction(pattern)).length === 0) unknown.push(pattern);
   return { patterns, unknown };
+}
+
+/** The access level (iam-data: Read, List, Write, …) of every action an Allow statement of the role's policies grants. */
+export async function allowedAccessLevels(role: AppliedRole): Promise<Map<string, string>> {
+  const levels = new Map<string, string>();
+  for (const { policy } of identityPolicies(role)) {
+    for (const statement of statementsOf(policy).filter((s) => s.Effect === 'Allow')) {
+      for (const pattern of list(statement.Action)) {
+        for (const action of await expandAction(pattern)) levels.set(action, await accessLevel(action));
+      }
+    }
+  }
+  return levels;
 }
