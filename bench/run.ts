@@ -1,12 +1,13 @@
 // `npm run bench`: this package side by side with the tools users would pick instead, in one run (issue 6).
 // Usage: npm run bench [-- [SECTION…] [--runs N] [--compare]]
-//   SECTION: scaffold, footprint, synth, service, deploy, deploy-ecs (default: all). Only a run of every section writes
-//   bench/RESULTS.md; a partial run prints its tables. --compare adds tsx and ts-node to the synth section.
+//   SECTION: scaffold, footprint, synth, service, deploy, deploy-ecs, deploy-asg (default: all). Only a run of every
+//   section writes bench/RESULTS.md; a partial run prints its tables. --compare adds tsx and ts-node to the synth section.
 // Setup, once: `npm pack` (which builds), the tarball installed into a temporary prefix, create-vite and projen
 // installed from the registry into another. Nothing here is asserted by the test suite: targets are reported.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchDeployAsg } from './deploy-asg.js';
 import { benchDeployEcs } from './deploy-ecs.js';
 import { benchDeploy } from './deploy.js';
 import { benchFootprint } from './footprint.js';
@@ -19,7 +20,15 @@ import { formatMs, sh } from './support/measure.js';
 import { anchors, binPath, installInto, pack } from './support/packages.js';
 import { markdownTable, targetsTable, textTable, type SectionResult } from './support/report.js';
 
-const sections = { scaffold: benchScaffold, footprint: benchFootprint, synth: benchSynth, service: benchService, deploy: benchDeploy, 'deploy-ecs': benchDeployEcs } as const;
+const sections = {
+  scaffold: benchScaffold,
+  footprint: benchFootprint,
+  synth: benchSynth,
+  service: benchService,
+  deploy: benchDeploy,
+  'deploy-ecs': benchDeployEcs,
+  'deploy-asg': benchDeployAsg,
+} as const;
 type SectionId = keyof typeof sections;
 
 const root = join(import.meta.dirname, '..');

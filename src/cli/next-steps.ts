@@ -46,6 +46,15 @@ const firstSteps: Partial<Record<Target, (options: ResolvedOptions, at: InScaffo
       run: options.environments.map((environment) => `${at('scripts/status.sh')} --environment ${environment}`),
     },
   ],
+  asg: (options, at) => [
+    ...terraformRoots(options, at),
+    {
+      say:
+        'The fleet now waits out of service for its first release, at most 30 minutes before its instances are ' +
+        'replaced (and wait again): once the pipeline is enabled (the last step), deploy the first release:',
+      run: [`gh workflow run deploy.yml --ref main --repo ${options.githubOwner}/${options.githubRepo}`],
+    },
+  ],
   eks: (options, at) => [
     // Without an access entry for the administrator's role, the next step's kubectl is Unauthorized.
     ...terraformRoots(options, at, 'in its terraform.tfvars first set cluster_admin_principal_arns to your administrator role, and public_access_cidrs'),

@@ -7,6 +7,7 @@ import type { Target } from '../options/index.js';
  */
 export const accountsOnlyDocs: Readonly<Record<Target, readonly string[]>> = {
   ec2: ['adr/0008-artifacts-read-across-accounts.md.hbs'],
-  ecs: [],
+  ecs: ['adr/0009-artifacts-read-across-accounts.md.hbs'],
+  asg: ['adr/0010-releases-read-across-accounts.md.hbs'],
   eks: ['adr/0008-artifacts-read-across-accounts.md.hbs'],
 };

@@ -30,6 +30,8 @@ export const ec2ComputeComponent: Component = {
       /** ec2 has no frontend service. */
       hasFrontend: false,
       ...applyTrigger('ec2'),
+      /** What the first environment's deploy job does besides deploying (deploy.yml's header). */
+      firstDeployAlso: 'builds and pushes the image',
       /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
       extraCiJobs: [],
       /** What holds the artifacts every environment deploys, as the docs name it (shared docs partials say it). */
@@ -42,6 +44,13 @@ export const ec2ComputeComponent: Component = {
       ],
       crossAccountPullRoleArns: readers.map((env) => `arn:aws:iam::${env.accountId}:role/${instanceRoleName(data, env)}`),
       crossAccountDescribeRoleArns: readers.map((env) => `arn:aws:iam::${env.accountId}:role/${env.deployRoleName}`),
+      /** What else the workflows build from AWS_ACCOUNT_ID, besides role ARNs (docs/runbook.md). */
+      accountIdAlsoBuilds: 'the image repository',
+      /** What the deploy ships, in docs and module descriptions. */
+      artifactNoun: 'image',
+      lastKnownGoodDescription: 'Image (by digest) last healthy on every instance of this environment: what a rollback returns to',
+      lastKnownGoodParameterDescription:
+        'SSM parameter holding the digest of the last image that was healthy on every instance (written by the deploy scripts).',
     };
   },
 };

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { EnvironmentData, TemplateData } from '../render/template-data.js';
-import type { Component } from './component.js';
+import type { Component, FileRule } from './component.js';
+import { accountsOnlyDocs } from './accounts-docs.js';
+import { ecrRepositoryArn } from './image-registry.js';
 import { applyTrigger } from './terraform-apply.js';
+import { alignedAttributes } from './terraform.js';
 
 /** The services an ecs repository runs: the API always, the static frontend unless `frontend: false`. */
 export type EcsServiceKey = 'api' | 'frontend';
@@ -132,22 +135,51 @@ export const ecsComputeComponent: Component = {
   files: [
     { from: 'terraform/modules/ecs-cluster', owner: 'managed' },
     { from: 'terraform/modules/ecs-service', owner: 'managed' },
+    // Only where environments live in separate accounts: a single-account scaffold renders what it always did.
+    ...accountsOnlyDocs.ecs.map((page): FileRule => ({ from: `docs/${page}`, owner: 'managed', ofTarget: true, when: (data) => data.accounts.enabled })),
   ],
   data: (base) => {
     const services = ecsServices(base);
+    // With accounts: environments outside the registry's account pull each service's image with that service's
+    // execution role, and their deploy role reads image tags (rollback.sh --commit finds an image from them). Role and
+    // repository ARNs are literal: the repository policies name roles before they exist, and a later account cannot
+    // look up a repository of another.
+    const registryAccount = base.accounts.artifactAccountId;
+    const readers = base.accounts.crossAccountEnvironments.map((env) => ecsEnvironment(base, env));
+    const accountOf = (env: string) => base.environments.find((e) => e.name === env)!.accountId!;
+    const roleArn = (env: string, role: string) => `arn:aws:iam::${accountOf(env)}:role/${role}`;
+    const pullers = (key: EcsServiceKey) => readers.map((env) => roleArn(env.name, env.services.find((s) => s.key === key)!.executionRoleName));
     return {
-      /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
       /** What the service is deployed to, in words (the service's package.json says it). */
-    runsOn: 'ECS Fargate',
-    ...applyTrigger('ecs'),
-    extraCiJobs: services.some((s) => s.key === 'frontend') ? ['frontend'] : [],
-      services,
+      runsOn: 'ECS Fargate',
+      ...applyTrigger('ecs'),
+      /** What the first environment's deploy job does besides deploying (deploy.yml's header). */
+      firstDeployAlso: 'builds and pushes the image',
+      /** What else the workflows build from AWS_ACCOUNT_ID, besides role ARNs (docs/runbook.md). */
+      accountIdAlsoBuilds: 'the image repository',
+      /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
+      extraCiJobs: services.some((s) => s.key === 'frontend') ? ['frontend'] : [],
+      services: services.map((s) => ({
+        ...s,
+        /** With accounts, its repository in the registry's account, named literally (null with one account: roots look it up). */
+        repositoryArn: registryAccount === null ? null : ecrRepositoryArn(base.region, registryAccount, s.repository),
+      })),
       /** The bootstrap's repositories, one per service. */
       repositoryNames: services.map((s) => s.repository),
+      /** With accounts, their ARNs in the registry's account (the plan role of every account names them). */
+      repositoryArns: registryAccount === null ? [] : services.map((s) => ecrRepositoryArn(base.region, registryAccount, s.repository)),
       hasFrontend: services.length > 1,
       frontendPort,
       /** Per environment name: its cluster, load balancer and services. */
       environments: Object.fromEntries(base.environments.map((env) => [env.name, ecsEnvironment(base, env)])),
+      /** What holds the artifacts every environment deploys, as the docs name it (shared docs partials say it). */
+      artifactStore: `the ECR repositories ${services.map((s) => `\`${s.repository}\``).join(' and ')}`,
+      crossAccountReaders: readers.length > 0,
+      /** Every later environment's execution roles (all services). */
+      crossAccountPullRoleArns: services.flatMap((s) => pullers(s.key)),
+      /** `repository = [execution roles]` lines of the bootstrap's map: each repository is pulled by its own service's roles only. */
+      crossAccountPullRoleArnsByRepository: alignedAttributes(services.map((s): [string, string[]] => [s.repository, pullers(s.key)])),
+      crossAccountDescribeRoleArns: base.accounts.crossAccountEnvironments.map((env) => roleArn(env.name, env.deployRoleName)),
     };
   },
 };

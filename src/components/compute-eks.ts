@@ -41,6 +41,10 @@ function eksData(data: TemplateData) {
     /** eks has no frontend service. */
     hasFrontend: false,
     ...applyTrigger('eks'),
+    /** What the first environment's deploy job does besides deploying (deploy.yml's header). */
+    firstDeployAlso: 'builds and pushes the image',
+    /** What else the workflows build from AWS_ACCOUNT_ID, besides role ARNs (docs/runbook.md). */
+    accountIdAlsoBuilds: 'the image repository',
     /** Jobs of ci.yml beyond service, terraform, workflows and scripts (each declared in the target's `workflows/ci-jobs` partial). */
     extraCiJobs: ['kubernetes'],
     kubernetesVersion,

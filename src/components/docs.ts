@@ -1,4 +1,4 @@
-import { appliesTo, optionTable } from '../options/option-table.js';
+import { appliesTo, descriptionOf, optionTable } from '../options/option-table.js';
 import type { EnvironmentData, TemplateData } from '../render/template-data.js';
 import type { Component } from './component.js';
 import { manualApplyTargets } from './terraform-apply.js';
@@ -87,8 +87,6 @@ function targetWording(data: TemplateData) {
   return {
     gravitonPhrase: types.length > 1 ? `${types.join(', ')} are Graviton types` : `${types[0] ?? ''} is a Graviton type`,
     instanceTypeOption: data.options.nodeInstanceTypes ? 'nodeInstanceTypes' : 'instanceType',
-    /** What, besides roles and workflows, encodes the security model (named in docs/upgrading.md). */
-    securityCode: data.target === 'eks' ? 'the access entries, the Kubernetes manifests' : 'the SSM deploy\ndocument',
     x86Choice: data.options.nodeInstanceTypes ? 'x86_64 instance types' : 'an x86_64 instance type',
     deployTriggerPaths: data.target === 'eks' ? '`service/`, `scripts/`, `kubernetes/` or `deploy.yml`' : '`service/`, `scripts/` or `deploy.yml`',
   };
@@ -112,7 +110,7 @@ export const docsComponent: Component = {
        */
       options: optionTable
         .filter((row) => appliesTo(row, data.target) && (row.key !== 'accounts' || data.accounts.enabled))
-        .map((row) => ({ key: row.key, flag: 'flag' in row ? `\`--${row.flag}\`` : '—', description: row.description })),
+        .map((row) => ({ key: row.key, flag: 'flag' in row ? `\`--${row.flag}\`` : '—', description: descriptionOf(row, data.target) })),
       environments,
       /** Destroy goes against promotion order: the last environment first. */
       environmentsInDestroyOrder: [...environments].reverse(),

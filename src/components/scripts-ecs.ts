@@ -1,11 +1,10 @@
 import type { TemplateData } from '../render/template-data.js';
 import type { Component } from './component.js';
 import { ecsServices } from './compute-ecs.js';
+import { exampleImage, imagePattern } from './scripts.js';
 
 /** Seconds a deploy waits for every service's rollout to complete when the caller does not say. */
 export const defaultRolloutTimeoutSeconds = 900;
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The ecs target's scripts (POSIX sh): deploy by digest (register a copy of the family's newest revision with the new
@@ -17,15 +16,17 @@ export const ecsScriptsComponent: Component = {
   data: (data: TemplateData) => {
     const services = ecsServices(data).map((service) => ({
       ...service,
-      /** POSIX ERE of an image of this service: its repository (any account: images may come from another), by digest. */
-      imagePattern: `^[0-9]{12}${escapeRegExp(`.dkr.ecr.${data.region}.amazonaws.com/${service.repository}`)}@sha256:[0-9a-f]{64}$`,
-      exampleImage: `${service.key}=123456789012.dkr.ecr.${data.region}.amazonaws.com/${service.repository}@sha256:<64 hex>`,
+      /** POSIX ERE of an image of this service: its repository (in the registry's account, with accounts), by digest. */
+      imagePattern: imagePattern(data, service.repository),
+      exampleImage: `${service.key}=${exampleImage(data, service.repository)}`,
     }));
     return {
       environmentNames: data.environments.map((env) => env.name).join(', '),
       services,
       serviceNames: services.map((s) => s.key).join(', '),
       defaultRolloutTimeoutSeconds,
+      /** The registry's account, with accounts: rollback.sh reads image tags there (null: the caller's own account). */
+      registryAccountId: data.accounts.artifactAccountId,
     };
   },
 };

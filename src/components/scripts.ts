@@ -13,15 +13,20 @@ export const maxHealthTimeoutSeconds = 600;
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * POSIX ERE of an image the scripts accept: this app's ECR repository in the deployment region (in the first
- * environment's account, with accounts), by digest only. The
- * deploy document's `allowedPattern` says the same (with the account id filled in by Terraform); checking it here too
- * turns a typo into a usage error before anything is sent.
+ * POSIX ERE of an image the scripts accept: a repository of this app (ec2: its one repository) in the deployment
+ * region, in the first environment's account with accounts (any account without: the scripts cannot know it), by
+ * digest only. ec2's deploy document's `allowedPattern` says the same (with the account id filled in by Terraform);
+ * checking it here too turns a typo into a usage error before anything is sent.
  */
-function imagePattern(data: TemplateData): string {
+export function imagePattern(data: Pick<TemplateData, 'accounts' | 'region' | 'ecrRepositoryName'>, repository = data.ecrRepositoryName): string {
   // With accounts the registry is the first environment's account, whichever environment deploys.
   const account = data.accounts.artifactAccountId ?? '[0-9]{12}';
-  return `^${account}${escapeRegExp(`.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}`)}@sha256:[0-9a-f]{64}$`;
+  return `^${account}${escapeRegExp(`.dkr.ecr.${data.region}.amazonaws.com/${repository}`)}@sha256:[0-9a-f]{64}$`;
+}
+
+/** An example image reference of a repository (ec2: its one) for usage texts. */
+export function exampleImage(data: Pick<TemplateData, 'accounts' | 'region' | 'ecrRepositoryName'>, repository = data.ecrRepositoryName): string {
+  return `${data.accounts.artifactAccountId ?? '123456789012'}.dkr.ecr.${data.region}.amazonaws.com/${repository}@sha256:<64 hex>`;
 }
 
 /**
@@ -36,7 +41,7 @@ export const scriptsComponent: Component = {
     environmentNames: data.environments.map((env) => env.name).join(', '),
     imagePattern: imagePattern(data),
     /** An example image reference for usage texts. */
-    exampleImage: `${data.accounts.artifactAccountId ?? '123456789012'}.dkr.ecr.${data.region}.amazonaws.com/${data.ecrRepositoryName}@sha256:<64 hex>`,
+    exampleImage: exampleImage(data),
     /** Where the host keeps `current`, `previous` and `history` (overridable with DEPLOY_STATE_DIR). */
     stateDir: `/var/lib/${data.name}`,
     defaultHealthTimeoutSeconds,

@@ -1,5 +1,6 @@
 import type { Target } from '../options/index.js';
 import type { Component } from './component.js';
+import { asgComputeComponent } from './compute-asg.js';
 import { ec2ComputeComponent } from './compute-ec2.js';
 import { ecsComputeComponent } from './compute-ecs.js';
 import { eksComputeComponent } from './compute-eks.js';
@@ -8,6 +9,7 @@ import { frontendComponent } from './frontend.js';
 import { imageRegistryComponent } from './image-registry.js';
 import { loadBalancerComponent, networkComponent } from './network.js';
 import { repoComponent } from './repo.js';
+import { asgScriptsComponent } from './scripts-asg.js';
 import { ecsScriptsComponent } from './scripts-ecs.js';
 import { scriptsComponent } from './scripts.js';
 import { serviceComponent } from './service.js';
@@ -35,6 +37,7 @@ const targetComponents: Record<Target, readonly Component[]> = {
     frontendComponent,
     docsComponent,
   ],
+  asg: [repoComponent, terraformComponent, networkComponent, loadBalancerComponent, asgComputeComponent, workflowsComponent, asgScriptsComponent, serviceComponent, docsComponent],
   eks: [repoComponent, terraformComponent, imageRegistryComponent, networkComponent, eksComputeComponent, workflowsComponent, scriptsComponent, serviceComponent, docsComponent],
 };
 

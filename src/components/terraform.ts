@@ -17,7 +17,7 @@ function hclKey(key: string): string {
  * `key = value` lines of a map, padded the way `terraform fmt` aligns them (the `=` of consecutive lines in one column),
  * so the rendered files pass `fmt -check` whatever tag keys the user chose.
  */
-export function alignedAttributes(entries: readonly (readonly [string, string])[]): string[] {
+export function alignedAttributes(entries: readonly (readonly [string, unknown])[]): string[] {
   const keys = entries.map(([key]) => hclKey(key));
   const width = Math.max(...keys.map((key) => [...key].length));
   return entries.map(([, value], i) => `${keys[i]!.padEnd(width + keys[i]!.length - [...keys[i]!].length)} = ${hclLiteral(value)}`);

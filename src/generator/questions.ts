@@ -1,7 +1,7 @@
 import {
-  appliesTo,
   checkOption,
   describeForPrompt,
+  isAskedFor,
   menuLimit,
   optionTable,
   parseMapText,
@@ -93,7 +93,7 @@ export function questionsFor(flags: RawOptions, context: DefaultContext, table: 
         const value = row.default?.(context, chosen(answers));
         return value !== undefined && checkOption(row, value) === true ? asAnswer(value) : undefined;
       };
-      const when = row.targets ? { when: (answers: RawOptions) => appliesTo(row, targetOf(answers)) } : {};
+      const when = row.targets ? { when: (answers: RawOptions) => isAskedFor(row, targetOf(answers)) } : {};
       const common = { name: row.key, message: row.prompt!, default: fallback, ...when };
       if (row.kind === 'boolean') return { type: 'confirm', ...common };
       if (isMenu(row)) return { type: 'select', ...common, choices: menuChoices(row) };
@@ -121,7 +121,7 @@ function shown(value: unknown): string {
 /** What an interactive run is about to write, one aligned line per value it could have asked for. */
 export function summaryLines(options: ResolvedOptions, table: readonly AnyOptionDefinition[] = optionTable): string[] {
   const values = options as unknown as Record<string, unknown>;
-  const rows = askedRows(table).filter((row) => appliesTo(row, options.target) && values[row.key] !== undefined);
+  const rows = askedRows(table).filter((row) => isAskedFor(row, options.target) && values[row.key] !== undefined);
   const width = Math.max(...rows.map((row) => labelOf(row).length));
   return rows.map((row) => `  ${labelOf(row).padEnd(width)}  ${shown(values[row.key])}`);
 }

@@ -44,6 +44,10 @@ export interface OptionDefinition<K extends keyof PipelineOptions = keyof Pipeli
    * or parenthesis names the value in the summary shown before writing (`EC2 instance type`).
    */
   readonly prompt?: string;
+  /** The targets the prompt is asked for, when fewer than those the row applies to (the others take the default or the flag). */
+  readonly askedFor?: readonly Target[];
+  /** The description for one target, where the row's own is worded for another (a generated repo's docs speak of its target only). */
+  readonly descriptionFor?: Readonly<Partial<Record<Target, string>>>;
   /**
    * The value when none is given. `chosen` holds the options settled before this row (table order; the target first
    * in interactive runs), e.g. for a default that follows the service name or the target.
@@ -196,7 +200,7 @@ export const optionTable = [
     placeholder: 'env=ID,…',
     description: 'AWS account of each environment, when they live in separate accounts (every environment, or none)',
     // The targets that honour it (src/components/README.md: what a target provides for accounts).
-    targets: ['ec2', 'eks'],
+    targets: ['ec2', 'asg', 'ecs', 'eks'],
     default: () => ({}),
     schema: z.record(z.string(), z.string()),
     validate: v.validateAccounts,
@@ -210,7 +214,7 @@ export const optionTable = [
     placeholder: 'T',
     description: 'EC2 instance type (family.size; Graviton types run arm64 images)',
     prompt: 'EC2 instance type',
-    targets: ['ec2'],
+    targets: ['ec2', 'asg'],
     default: () => 't3.micro',
     schema: z.string(),
     validate: v.validateInstanceType,
@@ -336,11 +340,14 @@ export const optionTable = [
     kind: 'number',
     flag: 'min-size',
     placeholder: 'N',
-    description: 'fewest instances (asg) or nodes (eks)',
-    targets: ['eks'],
+    description: 'fewest instances of the fleet',
+    prompt: 'Fewest instances of the fleet',
+    targets: ['asg', 'eks'],
+    askedFor: ['asg'],
+    descriptionFor: { eks: 'fewest nodes of the node group' },
     default: () => 2,
-    schema: z.number(),
-    validate: v.validateCount(1, 100, 'instances'),
+    schema: z.number().int(),
+    validate: v.validateFleetSize,
   }),
   define({
     key: 'desiredSize',
@@ -348,11 +355,14 @@ export const optionTable = [
     kind: 'number',
     flag: 'desired-size',
     placeholder: 'N',
-    description: 'instances (asg) or nodes (eks) to run, between --min-size and --max-size',
-    targets: ['eks'],
+    description: 'instances the fleet starts with (between --min-size and --max-size)',
+    prompt: 'Instances the fleet starts with',
+    targets: ['asg', 'eks'],
+    askedFor: ['asg'],
+    descriptionFor: { eks: 'nodes the node group starts with (between --min-size and --max-size)' },
     default: () => 2,
-    schema: z.number(),
-    validate: v.validateCount(1, 100, 'instances'),
+    schema: z.number().int(),
+    validate: v.validateFleetSize,
   }),
   define({
     key: 'maxSize',
@@ -360,11 +370,27 @@ export const optionTable = [
     kind: 'number',
     flag: 'max-size',
     placeholder: 'N',
-    description: 'most instances (asg) or nodes (eks)',
-    targets: ['eks'],
+    description: 'most instances of the fleet',
+    prompt: 'Most instances of the fleet',
+    targets: ['asg', 'eks'],
+    askedFor: ['asg'],
+    descriptionFor: { eks: 'most nodes of the node group' },
     default: () => 4,
-    schema: z.number(),
-    validate: v.validateCount(1, 100, 'instances'),
+    schema: z.number().int(),
+    validate: v.validateFleetSize,
+  }),
+  define({
+    key: 'batchSize',
+    example: '1',
+    kind: 'number',
+    flag: 'batch-size',
+    placeholder: 'N',
+    description: 'instances a deploy takes out of the load balancer at a time, after the canary',
+    prompt: 'Instances deployed at a time after the canary',
+    targets: ['asg'],
+    default: () => 1,
+    schema: z.number().int(),
+    validate: v.validateBatchSize,
   }),
   define({
     key: 'namespace',
@@ -455,7 +481,8 @@ export const optionTable = [
   define({
     key: 'serviceIamStatements',
     kind: 'object',
-    description: "extra IAM statements for the service's role (the instance role; on eks the pod's role)",
+    description: 'extra IAM statements for the instance role',
+    descriptionFor: { ecs: "extra IAM statements for the API's task role", eks: "extra IAM statements for the pods' role (through EKS Pod Identity)" },
     default: () => [],
     schema: z.array(iamStatement),
     validate: () => true,
@@ -480,23 +507,18 @@ void everyKeyHasARow;
 
 /** A string row with at most this many choices is asked as a menu; with more, the answer is typed. */
 export const menuLimit = 10;
-/**
- * Triples of counts that must be ordered, low ≤ middle ≤ high, where all three apply (checked after each is valid on
- * its own): `bounds` names the pair, `middle` the count between them, as the problem says them.
- */
-export const orderedCounts: readonly {
-  readonly keys: readonly [keyof PipelineOptions, keyof PipelineOptions, keyof PipelineOptions];
-  readonly bounds: string;
-  readonly middle: string;
-}[] = [
-  { keys: ['minSize', 'desiredSize', 'maxSize'], bounds: 'the node group bounds', middle: 'a desired size' },
-  { keys: ['minReplicas', 'replicas', 'maxReplicas'], bounds: 'the pod autoscaling bounds', middle: 'a replica count' },
-];
-
 /** Whether a row is asked, resolved and accepted for this target. */
 export function appliesTo(row: Pick<AnyOptionDefinition, 'targets'>, target: Target): boolean {
   return row.targets === undefined || row.targets.includes(target);
 }
+
+/** Whether an interactive run asks the row for this target (when no flag gave it). */
+export function isAskedFor(row: Pick<AnyOptionDefinition, 'targets' | 'prompt' | 'askedFor'>, target: Target): boolean {
+  return row.prompt !== undefined && appliesTo(row, target) && (row.askedFor === undefined || row.askedFor.includes(target));
+}
+
+/** The row's description as a repository of this target reads it. */
+export const descriptionOf = (row: Pick<AnyOptionDefinition, 'description' | 'descriptionFor'>, target: Target): string => row.descriptionFor?.[target] ?? row.description;
 
 export const optionByKey = Object.fromEntries(optionTable.map((row) => [row.key, row])) as {
   [K in keyof PipelineOptions]: OptionDefinition<K>;

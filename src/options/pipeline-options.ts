@@ -1,11 +1,12 @@
 /** Deployment targets: what the service runs on. Each is a set of components (src/components/targets.ts). */
-export const targets = ['ec2', 'ecs', 'eks'] as const;
+export const targets = ['ec2', 'asg', 'ecs', 'eks'] as const;
 export type Target = (typeof targets)[number];
 
 /** What each target runs on and when to pick it: one line, for the interactive menu, --help and the docs. */
 export const targetDescriptions: Record<Target, string> = {
   ec2: 'one EC2 instance run through SSM: the simplest start, for a service one machine can carry',
   ecs: 'ECS Fargate services (API and static frontend) behind a load balancer in a private VPC: containers without instances to manage',
+  asg: 'an Auto Scaling group behind a load balancer, fed by checksummed releases from S3: canary, then batches drained from the load balancer, no downtime',
   eks: 'an EKS cluster with a managed node group, deployed with kubectl and Kustomize: for teams that run Kubernetes',
 };
 
@@ -130,20 +131,26 @@ export interface PipelineOptions {
    */
   readonly nodeInstanceTypes?: readonly string[];
   /**
-   * Smallest number of instances (asg) or nodes (eks node group).
+   * Fewest instances of the fleet (target asg: the Auto Scaling group never goes below it) or nodes of the node group (target eks).
    * @default 2
    */
   readonly minSize?: number;
   /**
-   * Number of instances (asg) or nodes (eks node group) to run.
+   * Instances the fleet (target asg) or nodes the node group (target eks) starts with; scaling moves it between minSize and maxSize afterwards.
    * @default 2
    */
   readonly desiredSize?: number;
   /**
-   * Largest number of instances (asg) or nodes (eks node group).
+   * Most instances of the fleet (target asg) or nodes of the node group (target eks).
    * @default 4
    */
   readonly maxSize?: number;
+  /**
+   * Instances a deploy takes out of the load balancer at a time after the canary (target asg): capacity never drops by
+   * more than one batch.
+   * @default 1
+   */
+  readonly batchSize?: number;
   /**
    * Kubernetes namespace of the service; the deploy role may edit this namespace and no other.
    * @default - the service name
@@ -208,11 +215,12 @@ export type TargetSpecificOption =
   | 'maxCount'
   | 'frontend'
   | 'architecture'
-  | 'kubernetesVersion'
-  | 'nodeInstanceTypes'
   | 'minSize'
   | 'desiredSize'
   | 'maxSize'
+  | 'batchSize'
+  | 'kubernetesVersion'
+  | 'nodeInstanceTypes'
   | 'namespace'
   | 'replicas'
   | 'minReplicas'

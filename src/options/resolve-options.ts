@@ -1,6 +1,6 @@
-import { appliesTo, optionTable, orderedCounts, type AnyOptionDefinition, type DefaultContext } from './option-table.js';
+import { appliesTo, optionTable, type AnyOptionDefinition, type DefaultContext } from './option-table.js';
 import type { PipelineOptions, ResolvedOptions, Target } from './pipeline-options.js';
-import { asInvalid, invalid, parseMapText, validateFargateSize, validateOrderedCounts, validateTaskCounts, type Invalid } from './validators.js';
+import { asInvalid, fleetSizeProblem, invalid, parseMapText, validateFargateSize, validateReplicaCounts, validateTaskCounts, type Invalid } from './validators.js';
 
 /** What is wrong with one option: the rule's `Invalid`, and which option, for the front end to name it. */
 export interface OptionProblem extends Invalid {
@@ -145,11 +145,14 @@ function crossChecks(resolved: Record<string, unknown>, problems: readonly Optio
     const verdict = validateTaskCounts(min!, desired!, max!);
     if (verdict !== true) found.push({ key: min! > max! ? 'minCount' : 'desiredCount', ...asInvalid(verdict) });
   }
-  for (const { keys, bounds, middle } of orderedCounts) {
-    if (!valid(...keys)) continue;
-    const [min, desired, max] = keys.map((key) => resolved[key]) as [number, number, number];
-    const verdict = validateOrderedCounts(min, desired, max, bounds, middle);
-    if (verdict !== true) found.push({ key: min > max ? keys[0] : keys[1], ...asInvalid(verdict) });
+  if (valid('minSize', 'desiredSize', 'maxSize')) {
+    const problem = fleetSizeProblem(resolved as { minSize: number; desiredSize: number; maxSize: number });
+    if (problem) found.push(problem);
+  }
+  if (valid('minReplicas', 'replicas', 'maxReplicas')) {
+    const [min, desired, max] = [resolved.minReplicas, resolved.replicas, resolved.maxReplicas] as number[];
+    const verdict = validateReplicaCounts(min!, desired!, max!);
+    if (verdict !== true) found.push({ key: min! > max! ? 'minReplicas' : 'replicas', ...asInvalid(verdict) });
   }
   // IAM role names hold at most 64 characters; the longest an ecs environment creates is <name>-<env>-frontend-exec.
   if (resolved.target === 'ecs' && valid('name', 'environments')) {

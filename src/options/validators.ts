@@ -88,6 +88,27 @@ export const validateInstanceType: Validator<string> = (value) =>
     ? true
     : invalid(`"${value}" is not an EC2 instance type; use family.size (t4g.small and other Graviton types run arm64)`, 't3.micro');
 
+/** Largest fleet size the options accept; an Auto Scaling group takes more, and `terraform.tfvars` can set it. */
+export const maxFleetSize = 100;
+
+export const validateFleetSize: Validator<number> = (value) =>
+  Number.isInteger(value) && value >= 1 && value <= maxFleetSize ? true : invalid(`must be a whole number of instances from 1 to ${maxFleetSize} (got ${value})`, '2');
+
+export const validateBatchSize: Validator<number> = (value) =>
+  Number.isInteger(value) && value >= 1 && value <= maxFleetSize
+    ? true
+    : invalid(`must be a whole number of instances from 1 to ${maxFleetSize} (got ${value}); 1 keeps the most capacity in service during a deploy`, '1');
+
+/** The fleet's sizes together: min <= desired <= max. Answers the problem, on the option that is out of order. */
+export function fleetSizeProblem(sizes: { minSize: number; desiredSize: number; maxSize: number }): ({ key: 'desiredSize' | 'maxSize' } & Invalid) | undefined {
+  const { minSize, desiredSize, maxSize } = sizes;
+  if (maxSize < minSize) return { key: 'maxSize', ...invalid(`(${maxSize}) is smaller than the minimum size (${minSize}); raise it or lower the minimum`, String(minSize)) };
+  if (desiredSize < minSize || desiredSize > maxSize) {
+    return { key: 'desiredSize', ...invalid(`(${desiredSize}) must be between the minimum size (${minSize}) and the maximum size (${maxSize})`, String(minSize)) };
+  }
+  return undefined;
+}
+
 export const validateAwsAccountId: Validator<string> = (value) =>
   /^[0-9]{12}$/.test(value) ? true : invalid(`"${value}" is not an AWS account id; use the 12 digits`, '123456789012');
 
@@ -200,6 +221,9 @@ export function validateOrderedCounts(min: number, desired: number, max: number,
 /** Autoscaling keeps the desired count between the bounds: min <= desired <= max. */
 export const validateTaskCounts = (min: number, desired: number, max: number): true | string =>
   validateOrderedCounts(min, desired, max, 'the autoscaling bounds', 'a desired count');
+/** The HorizontalPodAutoscaler keeps the replicas between the bounds: min <= replicas <= max. */
+export const validateReplicaCounts = (min: number, replicas: number, max: number): true | string =>
+  validateOrderedCounts(min, replicas, max, 'the pod autoscaling bounds', 'a replica count');
 /** A whole number within bounds (the caller names the field; `what` says what it counts). */
 export const validateCount =
   (min: number, max: number, what: string): Validator<number> =>

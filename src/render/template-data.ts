@@ -15,7 +15,10 @@ export interface EnvironmentData {
   readonly infraRoleName: string;
   /** Key of this environment's state object in the state bucket. */
   readonly stateKey: string;
-  /** SSM parameter holding the digest of the last image that was healthy on every instance. */
+  /**
+   * SSM parameter holding what was last healthy on every instance: an image by digest (`…/last-known-good-image`), or
+   * for targets that ship releases from S3 the release (`…/last-known-good-release`).
+   */
   readonly lastKnownGoodParameter: string;
   /** This environment's own SSM deploy document (the only document its deploy role may run). */
   readonly ssmDocumentName: string;
@@ -135,7 +138,7 @@ export function templateData(options: ResolvedOptions, generatorVersion: string)
       deployRoleName: `${options.name}-${env}-deploy`,
       infraRoleName: `${options.name}-${env}-infra`,
       stateKey: `environments/${env}/terraform.tfstate`,
-      lastKnownGoodParameter: `/${options.name}/${env}/last-known-good-image`,
+      lastKnownGoodParameter: `/${options.name}/${env}/last-known-good-${options.target === 'asg' ? 'release' : 'image'}`,
       ssmDocumentName: `${options.name}-${env}-deploy`,
       accountId: accountOf(env),
       readsArtifactsAcrossAccounts: artifactAccountId !== null && accountOf(env) !== artifactAccountId,

@@ -92,6 +92,10 @@ describe('create-ec2-oidc-pipeline (the real bin, no TTY)', () => {
     ['an unknown target', ['--target', 'lambda'], /--target: must be one of ec2/],
     ['only one of the immutable ids', ['--github-owner-id', '123'], /--github-repo-id: is needed too/],
     ['an unknown flag', ['--colour', 'blue'], /Unknown option '--colour'/],
+    ['a fleet whose maximum is below its minimum', ['--target', 'asg', '--min-size', '5', '--max-size', '3'], /--max-size: \(3\) is smaller than the minimum size \(5\)/],
+    ['a fleet starting outside its bounds', ['--target', 'asg', '--desired-size', '9'], /--desired-size: \(9\) must be between the minimum size \(2\) and the maximum size \(4\)/],
+    ['a deploy batch of no instance', ['--target', 'asg', '--batch-size', '0'], /--batch-size: must be a whole number of instances from 1 to 100 \(got 0\)/],
+    ['a fleet size for the ec2 target', ['--min-size', '2'], /--min-size: applies to target asg or eks only, not ec2/],
   ];
 
   it.each(badInputs)('rejects %s: one line, exit 2, nothing written', async (_case, flags, message) => {

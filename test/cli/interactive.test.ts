@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { askedRows, questionsFor, summaryLines, type Question, type RawOptions } from '../../src/generator/questions.js';
 import {
-  appliesTo,
+  isAskedFor,
   invalid,
   optionByKey,
   resolveOptions,
@@ -101,7 +101,7 @@ describe('interactive questions (derived from the option table)', () => {
   });
 
   it.each(targets)('asks, for %s, exactly the rows with a prompt that apply to it', (target) => {
-    const expected = askedRows().filter((row) => appliesTo(row, target)).map((row) => row.key);
+    const expected = askedRows().filter((row) => isAskedFor(row, target)).map((row) => row.key);
     expect(askedFor(target, questionsFor({}, { directory: 'demo' })).map((q) => q.name)).toEqual(expected);
   });
 

@@ -181,6 +181,19 @@ export const ecsPitfalls: typeof pitfalls = [
 ];
 
 /**
+ * For the asg target: DESIGN.md §4 except what concerns containers (6), with its health gate in its own terms (7), and
+ * the failures seed 001 (the pipeline the target reproduces) reports.
+ */
+export const asgPitfalls: typeof pitfalls = [
+  ...pitfalls.filter(({ fact }) => !/^[67]\./.test(fact)),
+  { fact: '7. "stable"/"applied" is not healthy', texts: ['"Succeeded" is not healthy', '`GET /ready` answer `status: ready` with **the intended commit**', 'Just checking if a process is running is not enough'] },
+  { fact: 'seed 001: tar of the folder it writes into', texts: ['file changed as we read it'] },
+  { fact: 'seed 001: SSM runs as root', texts: ['SSM runs as root, so files became root-owned'] },
+  { fact: 'seed 001: bash syntax under SSM', texts: ['SSM runs scripts using /bin/sh, not bash'] },
+  { fact: 'seed 001: new instances on old code', texts: ['still launching with old code'] },
+];
+
+/**
  * For the eks target: the pitfalls of DESIGN.md §4 that hold for any pipeline, and instead of the SSM and instance ones
  * (4-7) the errors users meet with access entries and endpoints, the reasons a rollout fails, and seed 004's steps, each
  * mapped to its replacement.
@@ -230,8 +243,31 @@ export const ecsQuotedMessages: typeof quotedMessages = [
   { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: '--image must be SERVICE=IMAGE' },
   { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'image must be its repository by digest' },
   { doc: 'docs/troubleshooting.md', source: 'scripts/rollback.sh', text: 'runs another image by digest; nothing to roll back to (try --commit)' },
-  { doc: 'docs/troubleshooting.md', source: 'terraform/environments/production/main.tf', text: 'awaiting-first-deploy' },
+  // (`<first>`: the first environment's root, whatever the preset names it)
+  { doc: 'docs/troubleshooting.md', source: 'terraform/environments/<first>/main.tf', text: 'awaiting-first-deploy' },
   { doc: 'docs/security-model.md', source: 'terraform/modules/ecs-service/main.tf', text: 'readonlyRootFilesystem = true' },
+];
+
+/** The asg scripts' and modules' messages its docs quote. */
+export const asgQuotedMessages: typeof quotedMessages = [
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'nothing was deployed (check the instance profile, the SSM agent and the routes to the ssm, ssmmessages and ec2messages endpoints)' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'has no instance in service; nothing was deployed' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'the load balancer reports' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'the target group still reports' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/deploy.sh', text: 'are back on the last-known-good release' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/wait-for-command.sh', text: 'is still running on:' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/host/deploy.sh', text: 'checksum mismatch: releases/' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/host/deploy.sh', text: 'is not installed on this instance; nothing was changed' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/host/deploy.sh', text: 'is running on this instance; nothing was changed' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/host/deploy.sh', text: 'no release before it to switch back to (left running for inspection)' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/host/deploy.sh', text: 'after switching back: the service is DOWN' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/host/deploy.sh', text: 'deploy: result: ' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/host/deploy.sh', text: 'service: ' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/host/boot.sh', text: 'no release yet (' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/build-release.sh', text: 'the build is not reproducible here' },
+  { doc: 'docs/troubleshooting.md', source: 'scripts/rollback.sh', text: 'holds no release yet (no deploy has been ready everywhere); pass --release' },
+  { doc: 'docs/operations.md', source: 'terraform/modules/asg-fleet/main.tf', text: 'AmazonSSMManagedInstanceCore' },
+  { doc: 'docs/security-model.md', source: 'terraform/modules/asg-fleet/main.tf', text: 'http_tokens = "required"' },
 ];
 
 /** The eks target's scripts' messages its docs quote. */
@@ -253,8 +289,9 @@ export const eksQuotedMessages: typeof quotedMessages = [
   { doc: 'docs/security-model.md', source: 'terraform/modules/eks-cluster/main.tf', text: 'bootstrap_cluster_creator_admin_permissions' },
 ];
 
-export function quotedMessageProblems(files: Files, list: typeof quotedMessages = quotedMessages): string[] {
-  return list.flatMap(({ text, doc, source }) => {
+export function quotedMessageProblems(files: Files, list: typeof quotedMessages = quotedMessages, firstEnvironment = 'production'): string[] {
+  return list.flatMap(({ text, doc, source: named }) => {
+    const source = named.replace('<first>', firstEnvironment);
     const problems: string[] = [];
     if (!(files.get(doc) ?? '').includes(text)) problems.push(`${doc} does not quote "${text}"`);
     // Terraform aligns `=` signs: compare the source with runs of spaces squeezed.

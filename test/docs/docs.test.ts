@@ -19,6 +19,8 @@ import {
   linkProblems,
   mermaidProblems,
   pitfallProblems,
+  asgPitfalls,
+  asgQuotedMessages,
   ecsPitfalls,
   ecsQuotedMessages,
   eksPitfalls,
@@ -81,6 +83,27 @@ const byTarget = {
     pitfalls: ecsPitfalls,
     quotedMessages: ecsQuotedMessages,
   },
+  asg: {
+    pages: [
+      'README.md',
+      'docs/adr/0001-auto-scaling-group-behind-a-load-balancer.md',
+      'docs/adr/0002-oidc-not-access-keys.md',
+      'docs/adr/0003-ssm-not-ssh.md',
+      'docs/adr/0005-one-release-promoted-by-checksum.md',
+      'docs/adr/0006-pipeline-disabled-by-default.md',
+      'docs/adr/0007-infra-role-without-iam-writes.md',
+      'docs/adr/0008-releases-and-images.md',
+      'docs/adr/0009-lifecycle-hook-not-grace-period.md',
+      'docs/architecture.md',
+      'docs/operations.md',
+      'docs/runbook.md',
+      'docs/security-model.md',
+      'docs/troubleshooting.md',
+      'docs/upgrading.md',
+    ],
+    pitfalls: asgPitfalls,
+    quotedMessages: asgQuotedMessages,
+  },
   eks: {
     pages: [
       'README.md',
@@ -103,12 +126,15 @@ const byTarget = {
   },
 } as const;
 
+/** Scripts that take no arguments, so have no usage text: the asg user data (run once by cloud-init at boot). */
+const withoutUsage = new Set(['scripts/host/boot.sh']);
+
 /** The rendered repository of a preset, its template data, and each script's real `--help` (run with sh). */
 function load(preset: PresetName) {
   const rendered = renderPreset(preset);
   const files: Files = new Map(rendered.map((file) => [file.path, file.content]));
   const data = templateData(resolveOptions({ ...presets[preset] }), testGeneratorVersion);
-  const scripts = rendered.filter((file) => file.path.startsWith('scripts/') && file.path.endsWith('.sh')).map((file) => file.path);
+  const scripts = rendered.filter((file) => file.path.startsWith('scripts/') && file.path.endsWith('.sh') && !withoutUsage.has(file.path)).map((file) => file.path);
   const dir = writeFiles(tempDir(`ec2-oidc-docs-${preset}-`), rendered);
   created.push(dir);
   const help = new Map(scripts.map((script) => [script, execFileSync('sh', [join(dir, script), '--help'], { encoding: 'utf8' })]));
@@ -162,7 +188,7 @@ describe.each(presetNames)('generated docs, preset %s', (preset) => {
   });
 
   it('quotes only messages our scripts and modules really print', () => {
-    expect(quotedMessageProblems(files, expected.quotedMessages)).toEqual([]);
+    expect(quotedMessageProblems(files, expected.quotedMessages, data.firstEnvironment.name)).toEqual([]);
   });
 
   it('names every role the Terraform declares, with exactly the subjects it trusts', () => {
@@ -267,7 +293,8 @@ describe.each(presetNames.filter((preset) => hasAccounts(presets[preset])))('gen
     }
     // THEN the architecture draws one subgraph per account, and the pull across accounts
     for (const account of data.accounts.list) expect(architecture).toContain(`subgraph account${account.id}["AWS account ${account.id}: ${account.environments.join(', ')}"]`);
-    expect(architecture).toContain('"pull by digest, across accounts: repository policy"| ecr');
+    // (ec2 pulls the image from the registry; asg downloads the release from the bucket)
+    expect(architecture).toContain(data.target === 'asg' ? '"download, verify SHA-256, across accounts: bucket policy"| releases' : '"pull by digest, across accounts: repository policy"| ecr');
     // AND the security model has the accounts, and what a role of the first environment's account can and cannot reach
     expect(section(securityModel, 'Accounts')).toContain(data.accounts.list[1]!.id);
     expect(section(securityModel, `What a compromised role of ${data.firstEnvironment.name} can and cannot reach`)).toContain(data.firstEnvironment.deployRoleName);
@@ -290,6 +317,25 @@ describe.each(presetNamesFor('ec2'))('generated docs of the ec2 preset %s', (pre
     expect(module).toMatch(/resource "aws_iam_role" "this" \{\s*name\s*=\s*"\$\{local\.name\}-instance"/);
     // THEN the security model has a section per instance role with that name
     for (const env of data.environments) expect(section(doc('docs/security-model.md'), `\`${data.name}-${env.name}-instance\``), env.name).toBeDefined();
+  });
+});
+
+describe.each(presetNamesFor('asg'))('generated docs of the asg preset %s', (preset) => {
+  const { files, data } = load(preset);
+  const doc = (path: string) => files.get(path)!;
+
+  it('names each instance role as the asg-fleet module does', () => {
+    // GIVEN the module's naming of the role and profile
+    const module = files.get('terraform/modules/asg-fleet/main.tf')!;
+    expect(module).toMatch(/^ {2}name\s+= "\$\{var\.name\}-\$\{var\.environment\}"$/m);
+    expect(module).toMatch(/resource "aws_iam_role" "this" \{\s*name\s*=\s*"\$\{local\.name\}-instance"/);
+    // THEN the security model has a section per instance role with that name
+    for (const env of data.environments) expect(section(doc('docs/security-model.md'), `\`${data.name}-${env.name}-instance\``), env.name).toBeDefined();
+  });
+
+  it("leaves out of the usage checks only boot.sh, the launch template's user data (cloud-init runs it without arguments)", () => {
+    expect(files.get('scripts/host/boot.sh')).toMatch(/^#!\/bin\/sh\n/);
+    expect(files.get('terraform/modules/asg-fleet/main.tf')).toContain('user-data.sh');
   });
 });
 

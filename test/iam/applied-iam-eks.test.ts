@@ -7,7 +7,7 @@ import { requireTool } from '../support/tools.js';
 import { applyRoles } from './apply-roles.js';
 import { createGitHubOidcProvider, identityPolicies, type AppliedRole } from './applied-roles.js';
 import { accessLevel, expandAction, list, permissionAllows, statementsOf } from './simulator.js';
-import { permissionFindings } from './permission-findings.js';
+import { permissionFindings } from './permission-cases.js';
 import { account, githubProvider, trustFindings, trustMatrix } from './trust-cases.js';
 
 // The eks target's roles, read back from IAM after a real `terraform apply` against moto and evaluated with

@@ -6,12 +6,12 @@ import { singleAccountPresetNamesFor, type PresetName } from '../support/presets
 // The ec2 target's roles in one account; other targets' applied IAM, and presets with accounts
 // (applied-iam-accounts.test.ts), have their own tests.
 const presetNames = singleAccountPresetNamesFor('ec2');
-import { requireTerraform, resolvedVariant } from '../support/terraform.js';
+import { tempDir, writeFiles } from '../support/render-preset.js';
+import { applyRoots, prepareForMoto, renderVariant, requireTerraform, resolvedVariant } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
-import { applyRoles } from './apply-roles.js';
-import { createGitHubOidcProvider, createRole, identityPolicies, readRole, type AppliedRole } from './applied-roles.js';
-import { accessLevel, expandAction, list, permissionAllows, statementsOf, type PolicyDocument } from './simulator.js';
-import { permissionFindings } from './permission-findings.js';
+import { createGitHubOidcProvider, createRole, identityPolicies, readRole, readRoles, type AppliedRole } from './applied-roles.js';
+import { actionPatterns, allowedAccessLevels, permissionFindings, tags } from './permission-cases.js';
+import { permissionAllows, statementsOf, type PolicyDocument } from './simulator.js';
 import { account, githubProvider, subjectPrefix, trustFindings, trustMatrix } from './trust-cases.js';
 
 // The roles are read back from IAM after a real `terraform apply` (against moto) and evaluated with iam-simulate: what
@@ -36,15 +36,23 @@ beforeAll(async () => {
   expect(await createGitHubOidcProvider(moto.env)).toBe(githubProvider);
   await Promise.all(
     presetNames.map(async (preset) => {
+      const options = resolvedVariant(preset);
+      const roots = prepareForMoto(writeFiles(tempDir(`iam-${preset}-`), renderVariant(preset)), options.environments);
       // Only the roles, their policies and what those reference are applied (-target): instances, security groups
       // and the state bucket's settings are applied, re-planned and destroyed by test/terraform/apply.test.ts.
-      const { options, plan, role } = await applyRoles(moto.env, preset, {
-        environmentTargets: ['module.github_oidc_roles', 'module.ec2_app.aws_iam_role_policy_attachment.ssm_core', 'module.ec2_app.aws_iam_role_policy.pull', 'module.ec2_app.aws_iam_role_policy.service'],
-        kinds: ['deploy', 'infra', 'instance'],
+      await applyRoots(roots, moto.env, {
+        bootstrapArgs: ['-var', 'create_github_oidc_provider=false', '-target=module.github_oidc_roles'],
+        environmentArgs: ['-target=module.github_oidc_roles', '-target=module.ec2_app.aws_iam_role_policy_attachment.ssm_core', '-target=module.ec2_app.aws_iam_role_policy.pull', '-target=module.ec2_app.aws_iam_role_policy.service'],
+        concurrentEnvironments: true,
       });
+      const names = [`${options.name}-plan`, ...options.environments.flatMap((env) => ['deploy', 'infra', 'instance'].map((kind) => `${options.name}-${env}-${kind}`))];
+      const roles = await readRoles(moto.env, names);
       const environments: Applied['environments'] = {};
-      for (const env of options.environments) environments[env] = { deploy: role(env, 'deploy'), infra: role(env, 'infra'), instance: role(env, 'instance') };
-      applied[preset] = { options, plan, environments };
+      for (const env of options.environments) {
+        const role = (kind: string) => roles.get(`${options.name}-${env}-${kind}`)!;
+        environments[env] = { deploy: role('deploy'), infra: role('infra'), instance: role('instance') };
+      }
+      applied[preset] = { options, plan: roles.get(`${options.name}-plan`)!, environments };
     }),
   );
 }, 600_000);
@@ -68,11 +76,6 @@ const arn = (options: ResolvedOptions) => {
     state: (key: string) => `arn:aws:s3:::${options.name}-tfstate-${account}/${key}`,
   };
 };
-
-const tags = (app: string, environment: string, prefix: 'ssm:resourceTag' | 'aws:ResourceTag' | 'aws:RequestTag') => ({
-  [`${prefix}/App`]: app,
-  [`${prefix}/Environment`]: environment,
-});
 
 describe.each(presetNames)('IAM of preset %s, as applied', (preset) => {
   describe('trust: every intended subject is accepted, at least 12 hostile ones are refused', () => {
@@ -211,14 +214,7 @@ describe.each(presetNames)('IAM of preset %s, as applied', (preset) => {
 
     it('plan role: every action any of its statements allows is a Read or List action', async () => {
       // GIVEN every Allow statement of the applied plan role WHEN each action pattern is expanded with iam-data
-      const levels = new Map<string, string>();
-      for (const { policy } of identityPolicies(applied[preset].plan)) {
-        for (const statement of statementsOf(policy).filter((s) => s.Effect === 'Allow')) {
-          for (const pattern of list(statement.Action)) {
-            for (const action of await expandAction(pattern)) levels.set(action, await accessLevel(action));
-          }
-        }
-      }
+      const levels = await allowedAccessLevels(applied[preset].plan);
       // THEN none is Write or Tagging: the whole policy is read-only, not just a sample of it
       expect(levels.size).toBeGreaterThan(50);
       expect([...levels].filter(([, level]) => level !== 'Read' && level !== 'List')).toEqual([]);
@@ -308,16 +304,8 @@ describe.each(presetNames)('IAM of preset %s, as applied', (preset) => {
   it('every action in every policy of every role exists (iam-data)', async () => {
     // GIVEN every policy read back: trust, inline and attached, of every role of the preset
     const { plan, environments } = applied[preset];
-    const roles = [plan, ...Object.values(environments).flatMap((e) => [e.deploy, e.infra, e.instance])];
-    const patterns = new Set<string>();
-    for (const role of roles) {
-      for (const policy of [role.trust, ...identityPolicies(role).map((p) => p.policy)]) {
-        for (const statement of statementsOf(policy)) for (const action of [...list(statement.Action), ...list(statement.NotAction)]) patterns.add(action);
-      }
-    }
     // WHEN each is looked up THEN each names (or, with a wildcard, matches) at least one real action
-    const unknown: string[] = [];
-    for (const pattern of patterns) if ((await expandAction(pattern)).length === 0) unknown.push(pattern);
+    const { patterns, unknown } = await actionPatterns([plan, ...Object.values(environments).flatMap((e) => [e.deploy, e.infra, e.instance])]);
     expect(patterns.size).toBeGreaterThan(60);
     expect(unknown).toEqual([]);
   });

@@ -109,3 +109,26 @@ export function trustFindings(role: AppliedRole, matrix: TrustMatrix): string[] 
       .map((c) => `${role.name} accepts ${c.label} (sub ${c.token.sub ?? '(none)'}, aud ${c.token.aud ?? '(none)'}, ${c.token.provider})`),
   ];
 }
+
+/**
+ * Findings of every GitHub-assumed role of a scaffold of one account, as applied: the plan role and each environment's
+ * deploy and infra roles against their matrices (each with at least 12 hostile tokens), and their one-hour sessions.
+ * Empty when each accepts exactly its intended subjects.
+ */
+export function appliedTrustFindings(
+  options: ResolvedOptions,
+  plan: AppliedRole,
+  environments: Readonly<Record<string, { readonly deploy: AppliedRole; readonly infra: AppliedRole }>>,
+): string[] {
+  const found: string[] = [];
+  const check = (role: AppliedRole, matrix: TrustMatrix) => {
+    if (matrix.hostile.length < 12) found.push(`${role.name}: only ${matrix.hostile.length} hostile tokens tried`);
+    if (role.maxSessionDuration !== 3600) found.push(`${role.name}: sessions of ${role.maxSessionDuration} s`);
+    found.push(...trustFindings(role, matrix));
+  };
+  check(plan, trustMatrix(options, { kind: 'plan' }));
+  for (const env of options.environments) {
+    for (const kind of ['deploy', 'infra'] as const) check(environments[env]![kind], trustMatrix(options, { kind, environment: env }));
+  }
+  return found;
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flagValue } from '../../src/cli/args.js';
-import { describeForCli, describeForCode, optionByKey, OptionsError, resolveOptions, type AnyOptionDefinition, type OptionProblem } from '../../src/options/index.js';
+import { describeForCli, describeForCode, optionByKey, OptionsError, resolveOptions, targets, type AnyOptionDefinition, type OptionProblem } from '../../src/options/index.js';
+import { hasAccounts, presetNames, presets, targetOf } from '../support/presets.js';
 
 const row = optionByKey.accounts as unknown as AnyOptionDefinition;
 const base = { name: 'demo', githubOwner: 'acme', githubRepo: 'demo', environments: ['dev', 'prod'] };
@@ -61,13 +62,23 @@ describe('option accounts', () => {
   });
 
   it('applies to the targets that honour it only', () => {
-    // GIVEN a target that does not provide what accounts need (src/components/README.md) WHEN accounts are given
-    // THEN they are refused, naming the targets they apply to; without them the target resolves with none
+    // GIVEN the targets the row names: exactly those with a preset whose environments live in separate accounts (their
+    // snapshots, apply and IAM tests prove what they provide: src/components/README.md)
+    const honouring = [...(row.targets ?? [])].sort();
+    expect(honouring).toEqual([...new Set(presetNames.filter((preset) => hasAccounts(presets[preset])).map((preset) => targetOf(presets[preset])))].sort());
+    expect(honouring).toEqual(expect.arrayContaining(['ec2', 'ecs']));
+    // WHEN accounts are given THEN each of those resolves with them
     expect(cli('dev=111111111111,prod=222222222222')).toEqual([]);
-    expect(problems({ ...base, target: 'ecs', accounts: { dev: '111111111111', prod: '222222222222' } }).map(describeForCli)).toEqual([
-      expect.stringMatching(/^--accounts: applies to target ec2 or eks only, not ecs/),
-    ]);
-    expect(resolveOptions({ ...base, target: 'ecs' }).accounts).toBeUndefined();
+    for (const target of honouring) {
+      expect(resolveOptions({ ...base, target, accounts: { dev: '111111111111', prod: '222222222222' } }).accounts).toEqual({ dev: '111111111111', prod: '222222222222' });
+    }
+    // AND any other target refuses them, naming the targets they apply to, and resolves with none without them
+    for (const target of targets.filter((t) => !honouring.includes(t))) {
+      expect(problems({ ...base, target, accounts: { dev: '111111111111', prod: '222222222222' } }).map(describeForCli)).toEqual([
+        expect.stringContaining(`--accounts: applies to target ${(row.targets ?? []).join(' or ')} only, not ${target}`),
+      ]);
+      expect(resolveOptions({ ...base, target }).accounts).toBeUndefined();
+    }
   });
 
   it('names the option key in .projenrc.ts', () => {

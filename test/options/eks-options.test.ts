@@ -46,7 +46,7 @@ describe('eks options', () => {
     [{ ingress: 'nginx' as never }, /^--ingress: must be one of alb, load-balancer \(got "nginx"\)/],
     [{ minReplicas: 4, maxReplicas: 3, replicas: 3 }, /^--min-replicas: the minimum \(4\) is above the maximum \(3\) of the pod autoscaling bounds; lower the minimum or raise the maximum$/],
     [{ replicas: 9 }, /^--replicas: 9 is outside the pod autoscaling bounds 2-6; choose a replica count between the minimum and the maximum$/],
-    [{ desiredSize: 5 }, /^--desired-size: 5 is outside the node group bounds 2-4; choose a desired size between the minimum and the maximum$/],
+    [{ desiredSize: 5 }, /^--desired-size: \(5\) must be between the minimum size \(2\) and the maximum size \(4\), e\.g\. --desired-size 2$/],
     [{ minSize: 0 }, /^--min-size: must be a whole number of instances from 1 to 100 \(got 0\), e\.g\. --min-size 2$/],
   ])('refuses %j with one message naming the flag', (options, message) => {
     const found = problems(options);
@@ -60,6 +60,6 @@ describe('eks options', () => {
 
   it('takes Graviton node types as arm64, and the instanceType option is not one of eks', () => {
     expect(resolveOptions({ ...base, nodeInstanceTypes: ['m7g.large', 'c7g.xlarge'] }).nodeInstanceTypes).toEqual(['m7g.large', 'c7g.xlarge']);
-    expect(problems({ instanceType: 't3.micro' })).toEqual([expect.stringMatching(/^--instance-type: applies to target ec2 only, not eks/)]);
+    expect(problems({ instanceType: 't3.micro' })).toEqual([expect.stringMatching(/^--instance-type: applies to target ec2 or asg only, not eks/)]);
   });
 });

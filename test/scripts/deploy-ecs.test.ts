@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type MotoServer } from '../support/moto.js';
-import { presetNamesFor } from '../support/presets.js';
+import { accountEnv, startMoto, type MotoServer } from '../support/moto.js';
+import { presetNamesFor, presets } from '../support/presets.js';
 import { renderPreset, tempDir, writeFiles } from '../support/render-preset.js';
 import { terraformRevision as revisionOf } from '../support/ecs-fixture.js';
 import { callRecorders, runScript } from '../support/script-runner.js';
@@ -31,29 +31,44 @@ let recorder: string;
 const images: Record<'a' | 'b' | 'c', Record<Service, string>> = {} as never;
 const commits = { a: 'a'.repeat(40), b: 'b'.repeat(40), c: 'c'.repeat(40) };
 
-function aws(...args: string[]): string {
-  return execFileSync(realAws, ['--region', region, ...args], { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...moto.env }, encoding: 'utf8' }).trim();
+function awsIn(env: Record<string, string>, ...args: string[]): string {
+  return execFileSync(realAws, ['--region', region, ...args], { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, encoding: 'utf8' }).trim();
 }
+const aws = (...args: string[]) => awsIn(moto.env, ...args);
 const awsJson = <T>(...args: string[]) => JSON.parse(aws(...args, '--output', 'json')) as T;
 
 const terraformRevision = (service: Service, overrides: Record<string, unknown> = {}) => revisionOf({ app, environment, region, account, service }, overrides);
 
-function register(json: string): string {
+function register(json: string, env = moto.env): string {
   const file = join(tempDir('td-'), 'td.json');
   writeFileSync(file, json);
-  return aws('ecs', 'register-task-definition', '--cli-input-json', `file://${file}`, '--query', 'taskDefinition.taskDefinitionArn', '--output', 'text');
+  return awsIn(env, 'ecs', 'register-task-definition', '--cli-input-json', `file://${file}`, '--query', 'taskDefinition.taskDefinitionArn', '--output', 'text');
 }
 
 /** Pushes an image manifest tagged with its commit (as deploy.yml does) and answers its by-digest reference. */
-function pushImage(service: Service, commit: string, seed: string): string {
+function pushImage(service: Service, commit: string, seed: string, where = { app, env: moto.env, registry }): string {
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
     config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 7023, digest: `sha256:${seed.repeat(64)}` },
     layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 1024, digest: `sha256:${seed.repeat(64)}` }],
   });
-  const digest = aws('ecr', 'put-image', '--repository-name', `${app}-${service}`, '--image-tag', commit, '--image-manifest', manifest, '--query', 'image.imageId.imageDigest', '--output', 'text');
-  return `${registry}/${app}-${service}@${digest}`;
+  const digest = awsIn(where.env, 'ecr', 'put-image', '--repository-name', `${where.app}-${service}`, '--image-tag', commit, '--image-manifest', manifest, '--query', 'image.imageId.imageDigest', '--output', 'text');
+  return `${where.registry}/${where.app}-${service}@${digest}`;
+}
+
+/** Creates, as Terraform does, what the scripts touch: a cluster and its services on Terraform's revisions. */
+function createServices(env: Record<string, string>, where: { app: string; environment: string; account: string; registryAccount?: string }): void {
+  const vpc = awsIn(env, 'ec2', 'create-vpc', '--cidr-block', '10.0.0.0/16', '--query', 'Vpc.VpcId', '--output', 'text');
+  const subnet = awsIn(env, 'ec2', 'create-subnet', '--vpc-id', vpc, '--cidr-block', '10.0.128.0/20', '--query', 'Subnet.SubnetId', '--output', 'text');
+  const group = awsIn(env, 'ec2', 'create-security-group', '--group-name', 'tasks', '--description', 'tasks', '--vpc-id', vpc, '--query', 'GroupId', '--output', 'text');
+  const clusterName = `${where.app}-${where.environment}`;
+  awsIn(env, 'ecs', 'create-cluster', '--cluster-name', clusterName);
+  for (const service of services) {
+    const arn = register(revisionOf({ ...where, region, service }), env);
+    awsIn(env, 'ecs', 'create-service', '--cluster', clusterName, '--service-name', service, '--task-definition', arn, '--desired-count', '2', '--launch-type', 'FARGATE',
+      '--network-configuration', `awsvpcConfiguration={subnets=[${subnet}],securityGroups=[${group}],assignPublicIp=DISABLED}`);
+  }
 }
 
 const running = (service: Service) => aws('ecs', 'describe-services', '--cluster', cluster, '--services', service, '--query', 'services[0].taskDefinition', '--output', 'text');
@@ -72,13 +87,14 @@ function operations(log: string): string[] {
   return readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((line) => line.replace(/^--region \S+ /, '').split(' ').slice(0, 2).join(' '));
 }
 
-function script(name: string, args: string[], rollout: Record<string, string> = {}) {
+/** Runs a script of `where.repo` with `where.env`'s credentials; `where.bin`: a folder put first on PATH (it calls the recorder). */
+function script(name: string, args: string[], rollout: Record<string, string> = {}, where: { repo: string; env: Record<string, string>; bin?: string } = { repo, env: moto.env }) {
   const dir = tempDir('ecs-script-');
   const summary = join(dir, 'summary.md');
   const calls = join(dir, 'aws-calls');
-  const result = runScript(join(repo, 'scripts', name), args, {
-    ...moto.env,
-    PATH: `${recorder}:${rolloutStub}:${process.env.PATH}`,
+  const result = runScript(join(where.repo, 'scripts', name), args, {
+    ...where.env,
+    PATH: `${where.bin ? `${where.bin}:` : ''}${recorder}:${rolloutStub}:${process.env.PATH}`,
     REAL_AWS: realAws,
     ECS_ROLLOUT_STATE: join(dir, 'rollout'),
     ECS_ROLLOUT_READS: '2',
@@ -111,16 +127,8 @@ beforeAll(async () => {
   writeFileSync(join(recorder, 'aws'), `#!/bin/sh\nprintf '%s\\n' "$*" >>"$AWS_CALL_LOG"\nexec '${rolloutStub}/aws' "$@"\n`, { mode: 0o755 });
   moto = await startMoto({ region });
   repo = writeFiles(tempDir('ecs-scripts-'), renderPreset('ecs'));
-  const vpc = aws('ec2', 'create-vpc', '--cidr-block', '10.0.0.0/16', '--query', 'Vpc.VpcId', '--output', 'text');
-  const subnet = aws('ec2', 'create-subnet', '--vpc-id', vpc, '--cidr-block', '10.0.128.0/20', '--query', 'Subnet.SubnetId', '--output', 'text');
-  const group = aws('ec2', 'create-security-group', '--group-name', 'tasks', '--description', 'tasks', '--vpc-id', vpc, '--query', 'GroupId', '--output', 'text');
-  aws('ecs', 'create-cluster', '--cluster-name', cluster);
-  for (const service of services) {
-    aws('ecr', 'create-repository', '--repository-name', `${app}-${service}`, '--image-tag-mutability', 'IMMUTABLE');
-    const arn = register(terraformRevision(service));
-    aws('ecs', 'create-service', '--cluster', cluster, '--service-name', service, '--task-definition', arn, '--desired-count', '2', '--launch-type', 'FARGATE',
-      '--network-configuration', `awsvpcConfiguration={subnets=[${subnet}],securityGroups=[${group}],assignPublicIp=DISABLED}`);
-  }
+  for (const service of services) aws('ecr', 'create-repository', '--repository-name', `${app}-${service}`, '--image-tag-mutability', 'IMMUTABLE');
+  createServices(moto.env, { app, environment, account });
   for (const [set, seed] of [['a', '1'], ['b', '2'], ['c', '3']] as const) {
     images[set] = { api: pushImage('api', commits[set], seed), frontend: pushImage('frontend', commits[set], String(Number(seed) + 3)) };
   }
@@ -305,5 +313,93 @@ describe('scripts/rollback.sh and status.sh', () => {
     expect(status.stdout).toMatch(/^demo in production \(cluster demo-production, us-east-1\):$/m);
     for (const service of services) expect(status.stdout).toMatch(new RegExp(`^${service}: ${cluster}-${service}:\\d+ `, 'm'));
     expect(status.stdout).toMatch(/ {2}api image: \S+@sha256:[0-9a-f]{64}/);
+  });
+});
+
+describe('with environments in separate accounts (preset ecs-multi-account): prod deploys, from its own account, the images dev pushed to dev’s', () => {
+  // moto keeps accounts apart (assume-role into an account acts in it) but has no repository policies: an ECR read
+  // naming another account's registry (--registry-id) finds nothing there. The stand-in below makes exactly that read
+  // with the registry account's credentials, as AWS does for the roles the repository policy names
+  // (test/iam/applied-iam-accounts.test.ts evaluates that policy); every other call runs with prod's credentials.
+  const options = presets['ecs-multi-account'];
+  const name = options.name;
+  const { dev: registryAccount, prod: prodAccount } = options.accounts;
+  const prodRegistry = `${prodAccount}.dkr.ecr.${region}.amazonaws.com`;
+  const devRegistry = `${registryAccount}.dkr.ecr.${region}.amazonaws.com`;
+  const pushed: Record<Service, string> = {} as never;
+  let where: { repo: string; env: Record<string, string>; bin: string };
+  let devEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    const [dev, prod] = await Promise.all([accountEnv(moto, registryAccount), accountEnv(moto, prodAccount)]);
+    devEnv = dev;
+    // dev's account holds the repositories and the images deploy-dev pushed, tagged with their commit
+    for (const [i, service] of services.entries()) {
+      awsIn(dev, 'ecr', 'create-repository', '--repository-name', `${name}-${service}`, '--image-tag-mutability', 'IMMUTABLE');
+      pushed[service] = pushImage(service, commits.a, String(i + 5), { app: name, env: dev, registry: devRegistry });
+    }
+    // prod's account has its cluster and services, on Terraform's revisions naming dev's registry
+    createServices(prod, { app: name, environment: 'prod', account: prodAccount, registryAccount });
+    // The cross-account read, run as the registry's account (see above); then the recorder and the rollout stand-in.
+    const crossAccount = tempDir('aws-cross-account-');
+    writeFileSync(
+      join(crossAccount, 'aws'),
+      [
+        '#!/bin/sh',
+        'case " $* " in',
+        `  *" ecr describe-images --registry-id ${registryAccount} "*)`,
+        `    AWS_ACCESS_KEY_ID='${dev.AWS_ACCESS_KEY_ID}' AWS_SECRET_ACCESS_KEY='${dev.AWS_SECRET_ACCESS_KEY}' AWS_SESSION_TOKEN='${dev.AWS_SESSION_TOKEN}'`,
+        '    export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN ;;',
+        'esac',
+        `exec '${recorder}/aws' "$@"`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    where = { repo: writeFiles(tempDir('ecs-scripts-accounts-'), renderPreset('ecs-multi-account')), env: prod, bin: crossAccount };
+  }, 120_000);
+
+  const inProd = (name: string, args: string[], rollout: Record<string, string> = {}) => script(name, ['--environment', 'prod', ...args], rollout, where);
+  const runningInProd = (service: Service) =>
+    awsIn(where.env, 'ecs', 'describe-services', '--cluster', `${name}-prod`, '--services', service, '--query', 'services[0].taskDefinition', '--output', 'text');
+
+  it("deploys dev's images by digest to prod's services, with prod's credentials", () => {
+    // WHEN prod deploys the digests dev pushed
+    const result = inProd('deploy.sh', imageArgs(pushed));
+    // THEN each prod service runs a new revision, in prod's account, of dev's image
+    expect(result.status, result.output).toBe(0);
+    for (const service of services) {
+      const arn = runningInProd(service);
+      expect(arn).toMatch(new RegExp(`^arn:aws:ecs:${region}:${prodAccount}:task-definition/${name}-prod-${service}:\\d+$`));
+      const image = JSON.parse(awsIn(where.env, 'ecs', 'describe-task-definition', '--task-definition', arn, '--query', 'taskDefinition.containerDefinitions[0].image', '--output', 'json')) as string;
+      expect(image).toBe(pushed[service]);
+      expect(image.startsWith(`${devRegistry}/`)).toBe(true);
+    }
+  });
+
+  it("refuses, before any AWS call, an image of prod's own account or of any account but dev's", () => {
+    for (const foreign of [prodRegistry, `123456789012.dkr.ecr.${region}.amazonaws.com`]) {
+      const recorders = callRecorders(tempDir('ecs-usage-'));
+      const image = `api=${foreign}/${name}-api@sha256:${'a'.repeat(64)}`;
+      const result = runScript(join(where.repo, 'scripts', 'deploy.sh'), ['--environment', 'prod', '--image', image], { PATH: `${recorders.bin}:${process.env.PATH}` });
+      expect(result.status, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`the api image must be its repository by digest (api=${devRegistry}/${name}-api@sha256:<64 hex>)`);
+      expect(recorders.calls()).toBe('');
+    }
+  });
+
+  it("rolls back to a commit by reading its image tag in dev's registry, and runs that image", () => {
+    // GIVEN prod's API moved on to another image of dev's (pushed for commit b)
+    const other = pushImage('api', commits.b, '9', { app: name, env: devEnv, registry: devRegistry });
+    expect(inProd('deploy.sh', ['--image', `api=${other}`]).status).toBe(0);
+    // WHEN rolled back to commit a
+    const back = inProd('rollback.sh', ['--service', 'api', '--commit', commits.a]);
+    // THEN the tag was read in dev's registry (without --registry-id the read would look in prod's own registry, which
+    // has no repository, and exit 3), and prod's API runs commit a's image again
+    expect(back.status, back.output).toBe(0);
+    expect(back.calls()).toContain('ecr describe-images');
+    expect(back.output).toContain(`rolling api of prod back to commit ${commits.a}: ${pushed.api}`);
+    const image = awsIn(where.env, 'ecs', 'describe-task-definition', '--task-definition', runningInProd('api'), '--query', 'taskDefinition.containerDefinitions[0].image', '--output', 'text');
+    expect(image).toBe(pushed.api);
   });
 });

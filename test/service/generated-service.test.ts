@@ -174,10 +174,10 @@ describe('the generated service (default preset)', () => {
       expect(await (await fetch(`${server.base}/health`)).text()).toContain(`"commit":"${commit}"`);
     });
 
-    it('answers /ready', async () => {
+    it('answers /ready with the commit it runs (what an asg deploy waits for)', async () => {
       const response = await fetch(`${server.base}/ready`);
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ status: 'ready' });
+      expect(await response.json()).toEqual({ status: 'ready', commit });
     });
 
     it('serves a valid OpenAPI 3 document at /openapi.json', async () => {

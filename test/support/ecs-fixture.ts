@@ -1,10 +1,13 @@
 // What the ecs scripts' tests and the deploy benchmark stand on: the task definition as Terraform registers it.
 
 /** The task definition as Terraform's ecs-service module registers it (the fields the scripts must carry over). */
-export function terraformRevision(where: { app: string; environment: string; region: string; account: string; service: 'api' | 'frontend' }, overrides: Record<string, unknown> = {}): string {
+export function terraformRevision(
+  where: { app: string; environment: string; region: string; account: string; service: 'api' | 'frontend'; /** With accounts: the first environment's. */ registryAccount?: string },
+  overrides: Record<string, unknown> = {},
+): string {
   const { app, environment, region, account, service } = where;
   const cluster = `${app}-${environment}`;
-  const registry = `${account}.dkr.ecr.${region}.amazonaws.com`;
+  const registry = `${where.registryAccount ?? account}.dkr.ecr.${region}.amazonaws.com`;
   const port = service === 'api' ? 8000 : 8080;
   return JSON.stringify({
     family: `${cluster}-${service}`,

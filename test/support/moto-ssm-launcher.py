@@ -6,8 +6,9 @@ DescribeInstanceInformation. This launcher patches moto in-process, then serves 
 - send-command validates like SSM does (document exists, parameters declared and matching allowedPattern /
   allowedValues, every instance Online, else InvalidInstanceId) and then runs each `aws:runShellScript` step of the
   document (`mainSteps[].inputs.runCommand`, `{{ Param }}` substituted) with /bin/sh, asynchronously, in a sandbox
-  directory per instance: $MOTO_SSM_SANDBOX/<instance id>/ (cwd, HOME, TMPDIR, SANDBOX_DIR, INSTANCE_ID and
-  DEPLOY_STATE_DIR=<sandbox>/state, AWS_ENDPOINT_URL=this server). The launcher's own environment (PATH included) is
+  directory per instance: $MOTO_SSM_SANDBOX/<instance id>/ (cwd, HOME, TMPDIR, SANDBOX_DIR, INSTANCE_ID,
+  DEPLOY_STATE_DIR=<sandbox>/state, DEPLOY_APP_DIR=<sandbox>/app, DEPLOY_UNIT_DIR=<sandbox>/systemd,
+  AWS_ENDPOINT_URL=this server). The launcher's own environment (PATH included) is
   inherited, so tests put `docker`/`curl` stubs first on PATH. Exit code 0 → Success, otherwise Failed; a step running past its
   `timeoutSeconds` is killed → TimedOut / ExecutionTimedOut. A command that never finishes stays InProgress.
 - The first $MOTO_SSM_IN_PROGRESS_READS (default 1) reads of each invocation answer InProgress, as real SSM does
@@ -149,6 +150,30 @@ def substitute(text: str, values: dict[str, str]) -> str:
     return re.sub(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}", replace, text)
 
 
+def instance_sandbox(instance_id: str) -> str:
+    """The instance's folder (its "disk"): created on first use, with a tmp/ inside."""
+    sandbox = os.path.join(SANDBOX_ROOT, instance_id)
+    os.makedirs(os.path.join(sandbox, "tmp"), exist_ok=True)
+    return sandbox
+
+
+def instance_env(sandbox: str, instance_id: str) -> dict[str, str]:
+    """What a process on the instance sees: the launcher's environment (PATH with the stand-ins first), its own folder
+    as HOME and TMPDIR, and the folders host scripts keep their state in pointed into it."""
+    return {
+        **os.environ,
+        "SANDBOX_DIR": sandbox,
+        "INSTANCE_ID": instance_id,
+        "DEPLOY_STATE_DIR": os.path.join(sandbox, "state"),
+        "DEPLOY_APP_DIR": os.path.join(sandbox, "app"),
+        "DEPLOY_UNIT_DIR": os.path.join(sandbox, "systemd"),
+        "HOME": sandbox,
+        "TMPDIR": os.path.join(sandbox, "tmp"),
+        # The host's own AWS calls (an ECR login, a release download) go to this server too.
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{os.environ['MOTO_PORT']}" if os.environ.get("MOTO_PORT") else os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+    }
+
+
 class Run:
     """One invocation: a command on one instance, run on a daemon thread so the server never blocks."""
 
@@ -182,18 +207,8 @@ class Run:
             status, details = DELIVERY_FAILURES[delivery]
             self._finish(status, details, -1)
             return
-        sandbox = os.path.join(SANDBOX_ROOT, self.instance_id)
-        os.makedirs(os.path.join(sandbox, "tmp"), exist_ok=True)
-        env = {
-            **os.environ,
-            "SANDBOX_DIR": sandbox,
-            "INSTANCE_ID": self.instance_id,
-            "DEPLOY_STATE_DIR": os.path.join(sandbox, "state"),
-            "HOME": sandbox,
-            "TMPDIR": os.path.join(sandbox, "tmp"),
-            # The host's own AWS calls (the ECR login) go to this server too.
-            "AWS_ENDPOINT_URL": os.environ.get("AWS_ENDPOINT_URL") or f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5000')}",
-        }
+        sandbox = instance_sandbox(self.instance_id)
+        env = instance_env(sandbox, self.instance_id)
         for name, script, timeout in self.steps:
             self.plugin_name = name
             path = os.path.join(sandbox, f"_script-{self.command.command_id}-{name}.sh")
@@ -460,7 +475,8 @@ ssm_models.Command.get_invocation = get_invocation
 ssm_responses.SimpleSystemManagerResponse.list_command_invocations = list_command_invocations
 ssm_responses.SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
 
-if __name__ == "__main__":
+def serve() -> None:
+    """Serves moto with the patches applied (argv: --port N [--host H]); the log goes to $MOTO_SSM_SANDBOX/launcher.log."""
     os.makedirs(SANDBOX_ROOT, exist_ok=True)
     # Log to a file, not the pipes of the process that started us: a test blocked in a synchronous child process stops
     # reading them, and once they are full every request thread blocks on its access-log line.
@@ -468,6 +484,13 @@ if __name__ == "__main__":
     os.dup2(log, 1)
     os.dup2(log, 2)
     arguments = sys.argv[1:]
+    if "--port" in arguments:
+        # Processes on the instances call this server: they need its port.
+        os.environ.setdefault("MOTO_PORT", arguments[arguments.index("--port") + 1])
     if "--host" not in arguments and "-H" not in arguments:
         arguments = ["--host", "127.0.0.1", *arguments]
     main(arguments)
+
+
+if __name__ == "__main__":
+    serve()

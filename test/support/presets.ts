@@ -42,6 +42,49 @@ export const presets = {
     environments: ['dev', 'prod'],
     accounts: { dev: '111111111111', prod: '222222222222' },
   },
+  /** The asg target with its defaults: a fleet of 2 (up to 4) behind a load balancer, one environment. */
+  asg: { name: 'fleet', githubOwner: 'acme', githubRepo: 'fleet', target: 'asg' },
+  /** The asg target in two environments, Graviton, a bigger fleet deployed two at a time, immutable subjects. */
+  'asg-multi-env': {
+    name: 'shop-fleet',
+    githubOwner: 'acme-corp',
+    githubRepo: 'shop-fleet',
+    githubOwnerId: '1234567',
+    githubRepoId: '987654321',
+    target: 'asg',
+    region: 'eu-west-1',
+    environments: ['staging', 'production'],
+    instanceType: 't4g.small',
+    minSize: 3,
+    desiredSize: 4,
+    maxSize: 8,
+    batchSize: 2,
+  },
+  /**
+   * The asg target with environments in separate accounts: one release, uploaded to dev's account and read from prod's.
+   * (Other accounts than multi-account's: the IAM test applies both presets on one moto, each account's bootstrap
+   * creating its own GitHub OIDC provider.)
+   */
+  'asg-multi-account': {
+    name: 'till',
+    githubOwner: 'acme',
+    githubRepo: 'till',
+    target: 'asg',
+    environments: ['dev', 'prod'],
+    accounts: { dev: '333333333333', prod: '444444444444' },
+  },
+  /**
+   * ecs with environments in separate accounts (ids other than multi-account's and asg-multi-account's: the accounts
+   * tests share one moto): each service's image pushed to dev's account and pulled by prod's execution roles.
+   */
+  'ecs-multi-account': {
+    name: 'payments',
+    githubOwner: 'acme',
+    githubRepo: 'payments',
+    target: 'ecs',
+    environments: ['dev', 'prod'],
+    accounts: { dev: '555555555555', prod: '666666666666' },
+  },
   /** Seed 004 in code: an EKS cluster with defaults everywhere. */
   eks: { name: 'fastapi-demo', githubOwner: 'acme', githubRepo: 'fastapi-demo', target: 'eks' },
   /** EKS with two environments, Graviton nodes, a public API for listed ranges, an NLB, and the pods' own AWS permissions. */
@@ -67,7 +110,8 @@ export const presets = {
   },
   /**
    * EKS with environments in separate AWS accounts: one image, pushed to dev's account, pulled by prod's nodes. Other
-   * accounts than multi-account's, so tests may apply both on one moto server (an account holds one GitHub provider).
+   * accounts than the other accounts presets', so tests may apply them all on one moto server (an account holds one
+   * GitHub provider).
    */
   'eks-multi-account': {
     name: 'billing',
@@ -75,7 +119,7 @@ export const presets = {
     githubRepo: 'billing',
     target: 'eks',
     environments: ['dev', 'prod'],
-    accounts: { dev: '333333333333', prod: '444444444444' },
+    accounts: { dev: '777777777777', prod: '888888888888' },
     publicAccessCidrs: ['203.0.113.0/24'],
   },
 } as const satisfies Record<string, PipelineOptions>;

@@ -27,6 +27,35 @@ export function startSsmMoto(sandbox: string, env: Record<string, string> = {}):
   });
 }
 
+/** Stand-ins for what an asg host has (curl with IMDS and /ready, systemctl, journalctl, useradd, chown, node-22). */
+export const asgHostStubs = resolve(import.meta.dirname, 'host-stubs', 'asg-bin');
+
+/**
+ * moto patched by moto-asg-launcher.py (which loads moto-ssm-launcher.py): groups boot their instances' user data and
+ * hold them in lifecycle hooks, the target group's health follows each host, SSM commands run per instance. The
+ * hosts use the real AWS CLI (against this server) with the asg stand-ins first on PATH.
+ */
+export function startAsgMoto(sandbox: string, region = 'us-east-1'): Promise<MotoServer> {
+  return startMoto({
+    launcher: resolve(import.meta.dirname, 'moto-asg-launcher.py'),
+    region,
+    env: {
+      MOTO_SSM_SANDBOX: sandbox,
+      PATH: `${asgHostStubs}:${process.env.PATH}`,
+      // A boot deploys without --timeout (the host script's default, 120 s, for a real start): a boot that is meant
+      // to fail would hold its test for two minutes. Deploy commands pass their own --timeout.
+      DEPLOY_TIMEOUT: '2',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_DEFAULT_REGION: region,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_PAGER: '',
+      // (no __pycache__ of the launchers inside the repository)
+      PYTHONDONTWRITEBYTECODE: '1',
+    },
+  });
+}
+
 export interface ScriptResult {
   readonly status: number | null;
   readonly stdout: string;

@@ -1,125 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa, type Result } from 'execa';
 import { resolveOptions, type PipelineOptions, type ResolvedOptions, type Target } from '../../src/options/index.js';
 import { renderRepository } from '../../src/render/render-repository.js';
 import type { RenderedFile } from '../../src/render/rendered-file.js';
 import { presets, targetOf, testGeneratorVersion } from './presets.js';
-import { tempDir } from './render-preset.js';
-import { requireTool } from './tools.js';
+import { addFile, terraform } from './terraform-cli.js';
 
-const providerPath = join('registry.terraform.io', 'hashicorp', 'aws', '5.100.0');
-
-let mirror: string | undefined;
-
-/**
- * The folder holding `registry.terraform.io/hashicorp/aws/5.100.0`: `$TF_PROVIDER_MIRROR`, else found under /opt, else
- * under / (depth 4). Machines have no registry access, so without it nothing can be initialised: fail, saying so.
- */
-export function providerMirror(): string {
-  if (mirror) return mirror;
-  const fromEnv = process.env.TF_PROVIDER_MIRROR;
-  if (fromEnv) {
-    if (!existsSync(join(fromEnv, providerPath))) throw new Error(`TF_PROVIDER_MIRROR=${fromEnv} holds no ${providerPath}`);
-    return (mirror = fromEnv);
-  }
-  for (const root of ['/opt', '/']) {
-    let found = '';
-    try {
-      found = execFileSync('find', [root, '-maxdepth', '4', '-type', 'd', '-name', 'registry.terraform.io'], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-    } catch (error) {
-      // find exits non-zero on unreadable folders but still prints what it found.
-      found = String((error as { stdout?: string }).stdout ?? '');
-    }
-    for (const candidate of found.split('\n').filter(Boolean)) {
-      const parent = join(candidate, '..');
-      if (existsSync(join(parent, providerPath))) return (mirror = parent);
-    }
-  }
-  throw new Error(
-    `No Terraform provider mirror holding ${providerPath} was found under /opt or / (depth 4). ` +
-      'Set TF_PROVIDER_MIRROR to the folder that contains registry.terraform.io, or create one with ' +
-      '`terraform providers mirror <dir>` on a machine with registry access.',
-  );
-}
-
-let cliConfig: string | undefined;
-
-/** A Terraform CLI configuration that installs the AWS provider from the mirror and never from the network. */
-export function terraformCliConfig(): string {
-  if (cliConfig) return cliConfig;
-  const dir = tempDir('tf-cli-');
-  const path = join(dir, 'terraform.tfrc');
-  writeFileSync(
-    path,
-    [
-      'provider_installation {',
-      '  filesystem_mirror {',
-      `    path    = ${JSON.stringify(providerMirror())}`,
-      '    include = ["registry.terraform.io/hashicorp/aws"]',
-      '  }',
-      '  direct {',
-      '    exclude = ["registry.terraform.io/hashicorp/aws"]',
-      '  }',
-      '}',
-      '',
-    ].join('\n'),
-  );
-  return (cliConfig = path);
-}
-
-export function requireTerraform(): void {
-  requireTool('terraform', 'see https://developer.hashicorp.com/terraform/install (Terraform >= 1.10)', ['version']);
-}
-
-/** Environment for every terraform process: the mirror config, no prompts, no colours, no checkpoint calls. */
-export function terraformEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    TF_CLI_CONFIG_FILE: terraformCliConfig(),
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    CHECKPOINT_DISABLE: '1',
-    TF_PLUGIN_CACHE_DIR: '',
-    ...extra,
-  };
-}
-
-export interface TerraformRun {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/**
- * Runs `terraform <args>` in `cwd`. Fails with terraform's own output unless the exit code is one of `okExitCodes`.
- */
-export async function terraform(
-  cwd: string,
-  args: readonly string[],
-  options: { env?: Record<string, string>; okExitCodes?: readonly number[]; timeoutMs?: number } = {},
-): Promise<TerraformRun> {
-  const result: Result = await execa('terraform', [...args, ...(noColor(args) ? ['-no-color'] : [])], {
-    cwd,
-    env: terraformEnv(options.env),
-    reject: false,
-    timeout: options.timeoutMs ?? 600_000,
-    stdin: 'ignore',
-  });
-  const run = { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
-  if (!(options.okExitCodes ?? [0]).includes(run.exitCode)) {
-    throw new Error(`terraform ${args.join(' ')} in ${cwd} exited ${run.exitCode}:\n${run.stderr}\n${run.stdout.slice(-8000)}`);
-  }
-  return run;
-}
-
-// `fmt`, `version` and `providers` reject -no-color or do not need it.
-function noColor(args: readonly string[]): boolean {
-  return !['fmt', 'version'].includes(args[0] ?? '');
-}
+export * from './terraform-cli.js';
 
 /** Terraform roots of a rendered repository, in apply order: bootstrap, then each environment in promotion order. */
 export function terraformRoots(repo: string, environments: readonly string[]): string[] {
@@ -135,16 +22,6 @@ export function terraformModules(files: readonly RenderedFile[]): Map<string, Re
     modules.set(dir, [...(modules.get(dir) ?? []), file]);
   }
   return modules;
-}
-
-/** Adds a file (an `*_override.tf`, for instance) to a written root. */
-export function addFile(dir: string, name: string, content: string): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, name), content);
-}
-
-export function listTf(dir: string): string[] {
-  return readdirSync(dir).filter((name) => name.endsWith('.tf'));
 }
 
 /**
@@ -197,6 +74,16 @@ export const terraformVariants = {
     instanceType: 't4g.micro',
     environments: ['dev', 'staging', 'prod'],
     accounts: { dev: '111111111111', staging: '111111111111', prod: '222222222222' },
+  },
+  /** asg with user tags HCL must quote and a service statement with a literal IAM variable (the fleet's instance role). */
+  'asg-tags-and-service-policy': {
+    name: 'orders-fleet',
+    target: 'asg',
+    githubOwner: 'acme',
+    githubRepo: 'orders-fleet',
+    region: 'us-east-2',
+    tags: { 'cost-center': '4200', 'team name': 'payments' },
+    serviceIamStatements: [{ Sid: 'ReadOwnObjects', Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::orders-data/${aws:username}/*' }],
   },
 } as const satisfies Record<string, PipelineOptions>;
 
@@ -271,12 +158,13 @@ export async function outputs(root: string, env: Record<string, string>): Promis
 /** IAM's prefix of the services whose SDK name (as the provider logs it) is another. */
 const iamPrefixes: Record<string, string> = {
   'application auto scaling': 'application-autoscaling',
+  'auto scaling': 'autoscaling',
   'cloudwatch logs': 'logs',
   'elastic load balancing v2': 'elasticloadbalancing',
 };
 
 /**
- * The AWS API actions (`service:Operation`, service in lower case) a Terraform run called, read from the JSON log it
+ * The AWS API actions (`service:Operation`, service as IAM names it) a Terraform run called, read from the JSON log it
  * wrote with `TF_LOG=json TF_LOG_PATH=<log>`: the provider logs every request with its service and operation.
  */
 export function apiCalls(log: string): Set<string> {

@@ -16,12 +16,14 @@ export async function expectRolesCoverRuns(
   environment: string,
   roles: { readonly plan: AppliedRole; readonly infra: AppliedRole },
   logs: { readonly plan: string; readonly apply: string },
+  /** Fewest distinct actions the re-plan must have called (a root applied in part calls fewer), so the check is not empty. */
+  minCalls = 20,
 ): Promise<void> {
   const planGrants = await grantedActions(identityPolicies(roles.plan));
   const infraGrants = await grantedActions(identityPolicies(roles.infra));
   const called = apiCalls(logs.plan);
   called.delete('sts:GetCallerIdentity'); // needs no permission
-  expect(called.size).toBeGreaterThan(20);
+  expect(called.size).toBeGreaterThan(minCalls);
   expect([...called].filter((action) => !planGrants.has(action.toLowerCase())), `plan role, ${environment}`).toEqual([]);
   expect([...called].filter((action) => !infraGrants.has(action.toLowerCase())), `infra role, ${environment}`).toEqual([]);
   const applied = apiCalls(logs.apply);

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { describe, it } from 'vitest';
 import { ecsEnvironment } from '../../src/components/compute-ecs.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
-import { presetNamesFor } from '../support/presets.js';
+import { singleAccountPresetNamesFor } from '../support/presets.js';
 import { tempDir, writeFiles } from '../support/render-preset.js';
 import { identityPolicies, readRoles } from '../iam/applied-roles.js';
 import { grantedActions } from '../iam/simulator.js';
@@ -73,7 +73,7 @@ describe('Terraform apply of the ecs target against a local AWS (moto)', () => {
   requireTool('aws', 'pip install awscli');
   requireTool('jq', 'apt-get install -y jq');
 
-  it.concurrent.for(presetNamesFor('ecs'))(
+  it.concurrent.for(singleAccountPresetNamesFor('ecs'))(
     'preset %s: applies, converges, re-plans clean, takes a deploy without a diff, and destroys',
     { timeout: 1_500_000 },
     async (preset, { expect }) => {

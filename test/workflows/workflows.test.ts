@@ -8,7 +8,7 @@ import { ecsScriptsComponent } from '../../src/components/scripts-ecs.js';
 import { presetNames, presetNamesFor, presets, testGeneratorVersion, type PresetName } from '../support/presets.js';
 import { renderPreset } from '../support/render-preset.js';
 
-type Step = { uses?: string; run?: string; with?: Record<string, any>; if?: string; id?: string; env?: Record<string, string> };
+type Step = { name?: string; uses?: string; run?: string; with?: Record<string, any>; if?: string; id?: string; env?: Record<string, string> };
 type Job = { name?: string; if?: string; needs?: string | string[]; environment?: string; permissions?: Record<string, string>; 'runs-on': string; concurrency?: any; outputs?: any; steps: Step[] };
 type Workflow = { on: any; permissions: any; env?: Record<string, string>; jobs: Record<string, Job> };
 
@@ -250,7 +250,8 @@ describe.each(presetNamesFor('ecs'))('ecs preset %s', (preset) => {
   it('deploy.yml: the first environment builds each service once and deploys the digests; each later one promotes them', () => {
     const deploy = workflow('deploy.yml');
     expect(deploy.on.push.paths).toEqual(expect.arrayContaining(['service/**', 'scripts/**', ...(services.length > 1 ? ['frontend/**'] : [])]));
-    expect(deploy.env?.IMAGE_REGISTRY).toBe(`\${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${data.region}.amazonaws.com`);
+    // (with accounts, the registry's account is written out: a later job's AWS_ACCOUNT_ID is its own account's)
+    expect(deploy.env?.IMAGE_REGISTRY).toBe(`${data.accounts.artifactAccountId ?? '${{ vars.AWS_ACCOUNT_ID }}'}.dkr.ecr.${data.region}.amazonaws.com`);
     expect(Object.keys(deploy.jobs)).toEqual(['test', ...data.environments.map((e) => `deploy-${e.name}`)]);
     for (const env of data.environments) {
       const job = deploy.jobs[`deploy-${env.name}`]!;
@@ -275,11 +276,73 @@ describe.each(presetNamesFor('ecs'))('ecs preset %s', (preset) => {
   });
 
   it("deploy.yml passes scripts/deploy.sh image references the script's own check accepts", () => {
-    // GIVEN the pairs the build step writes, for some account and digest
-    const step = workflow('deploy.yml').jobs[`deploy-${data.environments[0]!.name}`]!.steps.find((s) => s.id === 'images')!;
-    const pairs = [...step.run!.matchAll(/images="\$images (\w+)=\$IMAGE_REGISTRY\/([\w.-]+)@\$\w+"/g)].map((m) => [m[1]!, `123456789012.dkr.ecr.${data.region}.amazonaws.com/${m[2]!}@sha256:${'a'.repeat(64)}`] as const);
+    // GIVEN the pairs the build step writes, for the registry's account (with accounts; some account without) and a digest
+    const deploy = workflow('deploy.yml');
+    const step = deploy.jobs[`deploy-${data.environments[0]!.name}`]!.steps.find((s) => s.id === 'images')!;
+    const registry = (account: string) => `${account}.dkr.ecr.${data.region}.amazonaws.com`;
+    const account = data.accounts.artifactAccountId ?? '123456789012';
+    const pairs = [...step.run!.matchAll(/images="\$images (\w+)=\$IMAGE_REGISTRY\/([\w.-]+)@\$\w+"/g)].map((m) => [m[1]!, `${registry(account)}/${m[2]!}@sha256:${'a'.repeat(64)}`] as const);
     // THEN each names a service and matches the pattern scripts/deploy.sh validates its image with
     expect(pairs.map(([key]) => key)).toEqual(services.map((s) => s.key));
     for (const [key, image] of pairs) expect(image).toMatch(new RegExp(services.find((s) => s.key === key)!.imagePattern));
+    // AND a later environment's promotion step admits those pairs, and with accounts no image of another account
+    const later = data.environments.find((env) => !env.isFirst);
+    if (later) {
+      const promote = deploy.jobs[`deploy-${later.name}`]!.steps.find((s) => s.id === 'images')!.run!;
+      const pattern = new RegExp(/=~ (\^.*\$) \]\]/.exec(promote)![1]!);
+      for (const [key, image] of pairs) expect(`${key}=${image}`).toMatch(pattern);
+      if (data.accounts.enabled) {
+        for (const [key, image] of pairs) expect(`${key}=${image.replace(registry(account), registry('999999999999'))}`).not.toMatch(pattern);
+      }
+    }
+  });
+});
+
+describe.each(presetNamesFor('asg'))('deploy.yml and ci.yml of the asg preset %s', (preset) => {
+  const { workflow, data } = rendered(preset);
+  // (with accounts, the first environment's account's bucket, written out: a later job's AWS_ACCOUNT_ID is its own)
+  const bucket = `${data.name}-releases-${data.accounts.artifactAccountId ?? '${{ vars.AWS_ACCOUNT_ID }}'}`;
+
+  it('deploy.yml: the first environment builds the release once and deploys it; each later one deploys the same release', () => {
+    const deploy = workflow('deploy.yml');
+    expect(deploy.permissions).toEqual({});
+    expect(deploy.env?.RELEASE_BUCKET).toBe(bucket);
+    expect(deploy.on.workflow_dispatch.inputs.bake).toMatchObject({ type: 'boolean', default: false });
+    expect(Object.keys(deploy.jobs)).toEqual(['test', ...data.environments.map((e) => `deploy-${e.name}`)]);
+    for (const env of data.environments) {
+      const job = deploy.jobs[`deploy-${env.name}`]!;
+      expect(job.environment).toBe(env.name);
+      expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+      expect(job.concurrency).toEqual({ group: `deploy-${env.name}`, 'cancel-in-progress': false });
+      expect(usesOf(job, 'aws-actions/configure-aws-credentials')[0]?.with?.['role-to-assume']).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${env.deployRoleName}`);
+      // the release is promoted by its commit and the SHA-256 it was built with, which every deploy checks
+      expect(job.outputs).toEqual({ release: '${{ steps.release.outputs.commit }}', 'release-sha256': '${{ steps.release.outputs.sha256 }}' });
+      expect(runs(job)).toContain(`sh scripts/deploy.sh --environment ${env.name} --release "$RELEASE" --sha256 "$RELEASE_SHA256" --bucket "$RELEASE_BUCKET"`);
+      expect(job.steps.find((s) => s.id === 'deploy')?.env?.RELEASE_SHA256).toBe('${{ steps.release.outputs.sha256 }}');
+      // the bake runs only when switched on, or asked for by hand
+      expect(job.steps.find((s) => s.run === `sh scripts/bake.sh --environment ${env.name}`)?.if).toBe("vars.BAKE_AMI == 'true' || inputs.bake");
+      if (env.isFirst) {
+        // built natively on a runner of the fleet's architecture, and uploaded with its checksum
+        expect(job['runs-on']).toBe(data.architecture === 'arm64' ? 'ubuntu-24.04-arm' : 'ubuntu-24.04');
+        // the build (npm ci runs install scripts) without the role's credentials, the upload with them
+        const build = job.steps.find((s) => s.name === 'Build the release')!;
+        expect(build.run).toBe('unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\nsh scripts/build-release.sh --commit "$GITHUB_SHA" --output "$RUNNER_TEMP/release"\n');
+        expect(runs(job)).toContain('sh scripts/build-release.sh --commit "$GITHUB_SHA" --output "$RUNNER_TEMP/release" --bucket "$RELEASE_BUCKET" --no-build');
+        expect(usesOf(job, 'docker/build-push-action')).toEqual([]);
+        expect(job.steps.find((s) => s.id === 'release')?.env?.SHA256).toBe('${{ steps.upload.outputs.sha256 }}');
+      } else {
+        expect(runs(job)).not.toContain('build-release.sh');
+        expect(job.steps.find((s) => s.id === 'release')?.env?.RELEASE).toBe(`\${{ needs.deploy-${env.previous}.outputs.release }}`);
+        expect(job.steps.find((s) => s.id === 'release')?.env?.SHA256).toBe(`\${{ needs.deploy-${env.previous}.outputs.release-sha256 }}`);
+      }
+    }
+  });
+
+  it('ci.yml: builds the release twice and requires the two archives to be identical', () => {
+    const ci = workflow('ci.yml');
+    const release = ci.jobs.release!;
+    expect(release.permissions).toEqual({ contents: 'read' });
+    expect(runs(release)).toContain('cmp "$RUNNER_TEMP/first/$GITHUB_SHA.tar.gz" "$RUNNER_TEMP/second/$GITHUB_SHA.tar.gz"');
+    expect(ci.jobs.ci?.needs).toContain('release');
   });
 });
