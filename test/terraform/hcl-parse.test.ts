@@ -40,6 +40,8 @@ describe.each([
   ['asg', ['asg-fleet', 'release-bucket', 'github-oidc-roles', 'ssm-deploy', 'network', 'alb']],
   ['ecs', ['ecr', 'github-oidc-roles', 'network', 'alb']],
   ['ecs-multi-account', ['github-oidc-roles']],
+  ['eks', ['ecr', 'github-oidc-roles', 'network', 'eks-cluster']],
+  ['eks-multi-account', ['ecr', 'github-oidc-roles']],
 ] as const)('module READMEs of variant %s', (variant, modules) => {
   const files = renderVariant(variant);
 
