@@ -113,7 +113,8 @@ export function questionsFor(flags: RawOptions, context: DefaultContext, table: 
 const labelOf = (row: AnyOptionDefinition) => row.prompt!.split(/[,(]/)[0]!.trim();
 
 function shown(value: unknown): string {
-  if (Array.isArray(value)) return value.join(', ');
+  // An empty list is an answer too (eks: no public API ranges): say so rather than leave the line blank.
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(', ');
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return String(value);
 }

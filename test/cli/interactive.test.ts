@@ -140,6 +140,9 @@ describe('interactive questions (derived from the option table)', () => {
     expect(lines).toContain(`  Target                  ${options.target}`);
     expect(lines).toContain('  Environments            staging, production');
     expect(new Set(lines.map((line) => line.search(/(?<=\S {2,})\S/))).size).toBe(1);
+    // AND an empty list reads as none, not as a blank answer
+    const eks = summaryLines(resolveOptions({ name: 'demo', githubOwner: 'acme', githubRepo: 'demo', target: 'eks' }));
+    expect(eks.find((line) => line.trim().startsWith('Public API endpoint ranges'))).toMatch(/ {2}none$/);
     const madeUp = { name: 'demo', target: 'beta', instanceType: 'small', environments: 2 } as unknown as ResolvedOptions;
     expect(summaryLines(madeUp, madeUpTable).join('\n')).toBe(
       ['  Target        beta', '  Service name  demo', '  Box size      small', '  Box count     2'].join('\n'),
