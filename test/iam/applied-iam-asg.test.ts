@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedOptions } from '../../src/options/index.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { singleAccountPresetNamesFor, type PresetName } from '../support/presets.js';
-import { tempDir, writeFiles } from '../support/render-preset.js';
-import { applyRoots, prepareForMoto, renderVariant, requireTerraform, resolvedVariant } from '../support/terraform.js';
+import { requireTerraform, resolvedVariant } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
-import { createGitHubOidcProvider, identityPolicies, readRoles, type AppliedRole } from './applied-roles.js';
+import { applyRoles } from './apply-roles.js';
+import { createGitHubOidcProvider, identityPolicies, type AppliedRole } from './applied-roles.js';
 import { actionPatterns, allowedAccessLevels, permissionFindings, tags } from './permission-cases.js';
 import { statementsOf } from './simulator.js';
 import { account, appliedTrustFindings, githubProvider } from './trust-cases.js';
@@ -39,27 +39,23 @@ beforeAll(async () => {
   expect(await createGitHubOidcProvider(moto.env)).toBe(githubProvider);
   await Promise.all(
     presetNames.map(async (preset) => {
-      const options = resolvedVariant(preset);
       // Each preset in its own region of the one moto: their environments may share names.
-      const env = { ...moto.env, AWS_REGION: options.region, AWS_DEFAULT_REGION: options.region };
-      const roots = prepareForMoto(writeFiles(tempDir(`iam-${preset}-`), renderVariant(preset)), options.environments);
-      await applyRoots(roots, env, {
-        bootstrapArgs: ['-var', 'create_github_oidc_provider=false', '-target=module.github_oidc_roles'],
-        environmentArgs: ['-target=module.github_oidc_roles', '-target=module.fleet.aws_iam_role_policy_attachment.ssm_core', '-target=module.fleet.aws_iam_role_policy.releases', '-target=module.fleet.aws_iam_role_policy.service'],
-        concurrentEnvironments: true,
+      const region = resolvedVariant(preset).region;
+      const env = { ...moto.env, AWS_REGION: region, AWS_DEFAULT_REGION: region };
+      const { options, plan, role: roleOf } = await applyRoles(env, preset, {
+        environmentTargets: ['module.github_oidc_roles', 'module.fleet.aws_iam_role_policy_attachment.ssm_core', 'module.fleet.aws_iam_role_policy.releases', 'module.fleet.aws_iam_role_policy.service'],
+        kinds: ['deploy', 'infra', 'instance'],
       });
-      const names = [`${options.name}-plan`, ...options.environments.flatMap((e) => ['deploy', 'infra', 'instance'].map((kind) => `${options.name}-${e}-${kind}`))];
-      const roles = await readRoles(moto.env, names);
       const environments: Applied['environments'] = {};
       for (const e of options.environments) {
-        const role = (kind: string) => roles.get(`${options.name}-${e}-${kind}`)!;
+        const role = (kind: string) => roleOf(e, kind);
         const templates = await awsJson<{ LaunchTemplates: { LaunchTemplateId: string }[] }>(env, ['ec2', 'describe-launch-templates', '--launch-template-names', `${options.name}-${e}`]);
         const deployPolicy = JSON.stringify(identityPolicies(role('deploy')));
         const targetGroup = /arn:aws:elasticloadbalancing:[^"]*:targetgroup\/[^"]+/.exec(deployPolicy)![0];
         const vpc = /arn:aws:ec2:[^"]*:vpc\/vpc-[0-9a-f]+/.exec(JSON.stringify(identityPolicies(role('infra'))))![0];
         environments[e] = { deploy: role('deploy'), infra: role('infra'), instance: role('instance'), targetGroup, launchTemplate: templates.LaunchTemplates[0]!.LaunchTemplateId, vpc };
       }
-      applied[preset] = { options, plan: roles.get(`${options.name}-plan`)!, environments };
+      applied[preset] = { options, plan, environments };
     }),
   );
 }, 900_000);

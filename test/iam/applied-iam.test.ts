@@ -6,10 +6,10 @@ import { singleAccountPresetNamesFor, type PresetName } from '../support/presets
 // The ec2 target's roles in one account; other targets' applied IAM, and presets with accounts
 // (applied-iam-accounts.test.ts), have their own tests.
 const presetNames = singleAccountPresetNamesFor('ec2');
-import { tempDir, writeFiles } from '../support/render-preset.js';
-import { applyRoots, prepareForMoto, renderVariant, requireTerraform, resolvedVariant } from '../support/terraform.js';
+import { requireTerraform, resolvedVariant } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
-import { createGitHubOidcProvider, createRole, identityPolicies, readRole, readRoles, type AppliedRole } from './applied-roles.js';
+import { applyRoles } from './apply-roles.js';
+import { createGitHubOidcProvider, createRole, identityPolicies, readRole, type AppliedRole } from './applied-roles.js';
 import { actionPatterns, allowedAccessLevels, permissionFindings, tags } from './permission-cases.js';
 import { permissionAllows, statementsOf, type PolicyDocument } from './simulator.js';
 import { account, githubProvider, subjectPrefix, trustFindings, trustMatrix } from './trust-cases.js';
@@ -36,23 +36,15 @@ beforeAll(async () => {
   expect(await createGitHubOidcProvider(moto.env)).toBe(githubProvider);
   await Promise.all(
     presetNames.map(async (preset) => {
-      const options = resolvedVariant(preset);
-      const roots = prepareForMoto(writeFiles(tempDir(`iam-${preset}-`), renderVariant(preset)), options.environments);
       // Only the roles, their policies and what those reference are applied (-target): instances, security groups
       // and the state bucket's settings are applied, re-planned and destroyed by test/terraform/apply.test.ts.
-      await applyRoots(roots, moto.env, {
-        bootstrapArgs: ['-var', 'create_github_oidc_provider=false', '-target=module.github_oidc_roles'],
-        environmentArgs: ['-target=module.github_oidc_roles', '-target=module.ec2_app.aws_iam_role_policy_attachment.ssm_core', '-target=module.ec2_app.aws_iam_role_policy.pull', '-target=module.ec2_app.aws_iam_role_policy.service'],
-        concurrentEnvironments: true,
+      const { options, plan, role } = await applyRoles(moto.env, preset, {
+        environmentTargets: ['module.github_oidc_roles', 'module.ec2_app.aws_iam_role_policy_attachment.ssm_core', 'module.ec2_app.aws_iam_role_policy.pull', 'module.ec2_app.aws_iam_role_policy.service'],
+        kinds: ['deploy', 'infra', 'instance'],
       });
-      const names = [`${options.name}-plan`, ...options.environments.flatMap((env) => ['deploy', 'infra', 'instance'].map((kind) => `${options.name}-${env}-${kind}`))];
-      const roles = await readRoles(moto.env, names);
       const environments: Applied['environments'] = {};
-      for (const env of options.environments) {
-        const role = (kind: string) => roles.get(`${options.name}-${env}-${kind}`)!;
-        environments[env] = { deploy: role('deploy'), infra: role('infra'), instance: role('instance') };
-      }
-      applied[preset] = { options, plan: roles.get(`${options.name}-plan`)!, environments };
+      for (const env of options.environments) environments[env] = { deploy: role(env, 'deploy'), infra: role(env, 'infra'), instance: role(env, 'instance') };
+      applied[preset] = { options, plan, environments };
     }),
   );
 }, 600_000);
