@@ -5,11 +5,11 @@
 //                  constructs left external: they are the repo's own devDependencies (our optional peers), and a
 //                  second copy of projen would break its `instanceof` checks.
 //   dist/*.LEGAL.txt and dist/THIRD-PARTY-NOTICES.md  the licences of everything inlined.
-//   dist/templates.cjs  every template under templates/ precompiled by Handlebars (src/render/engine.ts), so a scaffold
-//                  or a synth does not compile ~90 templates on every run; keyed by their source, so an edited
-//                  template still renders as edited.
-// Types ship as lib/**/*.d.ts from tsc. Templates stay files under templates/, found by walking up from
-// import.meta.url (src/render/templates-dir.ts), which is the bundle's own URL once bundled.
+//   dist/templates.cjs  every template under templates/ precompiled by Handlebars, with its path
+//                  (src/render/precompiled-templates.ts): the package's only copy of the templates. The bundles render
+//                  from it (src/render/shipped-templates.ts, swapped in for default-templates.ts) with Handlebars'
+//                  runtime alone: no templates/ folder ships, no template compiles at run time, no compiler is inlined.
+// Types ship as lib/**/*.d.ts from tsc.
 //
 // Why a script and not projen's Bundler (esbuild's CLI): inlining yeoman's package.json reads needs a plugin.
 // Run: node projenrc/bundle.ts  (Node's type stripping; type-checked by `npm test` through test/tsconfig.json).
@@ -170,6 +170,53 @@ export function deferModules(names: readonly string[]): esbuild.Plugin {
   };
 }
 
+/**
+ * Modules of ours the bundles replace by another (paths relative to the repository root): the source tree's version
+ * works from files beside it, the bundle's from what the build puts next to the bundles. Each value says why.
+ */
+export const bundleSwaps: Readonly<Record<string, { readonly with: string; readonly why: string }>> = {
+  'src/render/default-templates.ts': {
+    with: 'src/render/shipped-templates.ts',
+    why: 'the bundles render the templates precompiled into dist/templates.cjs: templates/ does not ship, nor does the Handlebars compiler',
+  },
+};
+
+/** Resolves each module of `swaps` (see bundleSwaps) to its replacement; records in `swapped` each one it replaced. */
+export function swapModules(swaps: Readonly<Record<string, { readonly with: string }>>, workingDir: string, swapped: Set<string>): esbuild.Plugin {
+  const byPath = new Map(Object.entries(swaps).map(([from, to]) => [join(workingDir, from), join(workingDir, to.with)]));
+  return {
+    name: 'swap-modules',
+    setup(build) {
+      // src/ imports its modules by their .js names; tsc and esbuild map them to the .ts files.
+      build.onResolve({ filter: /\.js$/ }, ({ path, resolveDir }) => {
+        if (!path.startsWith('.')) return undefined;
+        const from = join(resolveDir, path.replace(/\.js$/, '.ts'));
+        const to = byPath.get(from);
+        if (!to) return undefined;
+        swapped.add(relative(workingDir, from));
+        return { path: to };
+      });
+    },
+  };
+}
+
+/**
+ * Inputs no bundle may contain: found in a metafile, they mean the swap above did not take, and the bundle would
+ * compile templates (or read templates/, which does not ship).
+ */
+export const forbiddenInputs: readonly { readonly pattern: RegExp; readonly why: string }[] = [
+  { pattern: /(^|\/)node_modules\/handlebars\/dist\/cjs\/handlebars\/compiler\//, why: "Handlebars' compiler (the bundles run precompiled templates)" },
+  { pattern: /^src\/render\/(default|source)-templates\.ts$/, why: 'the render core reading templates/ (it does not ship)' },
+];
+
+/** Fails unless every swap was made, and if a bundle contains any of `forbidden`. */
+export function checkSwaps(bundleName: string, metafile: esbuild.Metafile, swapped: ReadonlySet<string>, swaps: Readonly<Record<string, unknown>> = bundleSwaps, forbidden = forbiddenInputs): void {
+  const missed = Object.keys(swaps).filter((from) => !swapped.has(from));
+  if (missed.length > 0) throw new Error(`${bundleName} no longer imports ${missed.join(', ')}, which the build swaps (bundleSwaps in projenrc/bundle.ts); review the swap`);
+  const found = Object.keys(metafile.inputs).flatMap((input) => forbidden.filter((f) => f.pattern.test(input)).map((f) => `${input} (${f.why})`));
+  if (found.length > 0) throw new Error(`${bundleName} contains ${found.join(', ')}`);
+}
+
 const common: esbuild.BuildOptions = {
   absWorkingDir: root,
   bundle: true,
@@ -214,13 +261,21 @@ export function checkExternals(bundleName: string, metafile: esbuild.Metafile, a
 async function bundle(entry: 'cli' | 'index', allowedExternals: readonly string[]) {
   const replaced = new Map<string, number>();
   const patched = new Map<string, number>();
+  const swapped = new Set<string>();
   const result = await esbuild.build({
     ...common,
     entryPoints: { [entry]: join(root, 'src', `${entry}.ts`) },
-    plugins: [inlineOwnPackageJsonReads(replaced), patchDependencies(dependencyPatches, patched), absentOptionalModules(['supports-color']), deferModules(Object.keys(deferredModules))],
+    plugins: [
+      swapModules(bundleSwaps, root, swapped),
+      inlineOwnPackageJsonReads(replaced),
+      patchDependencies(dependencyPatches, patched),
+      absentOptionalModules(['supports-color']),
+      deferModules(Object.keys(deferredModules)),
+    ],
   });
   const metafile = result.metafile!;
   checkExternals(`dist/${entry}.js`, metafile, allowedExternals);
+  checkSwaps(`dist/${entry}.js`, metafile, swapped);
   return { outputFiles: result.outputFiles!, metafile, replaced, patched };
 }
 
@@ -263,15 +318,17 @@ function writeAtomically(path: string, contents: string | Uint8Array) {
 }
 
 /**
- * dist/templates.cjs: the templates precompiled by the render engine itself, so that build and run time agree on the
- * compile options and the keys. Minified: whitespace only, the template text is kept as is.
+ * dist/templates.cjs: the templates precompiled by the render core's own module, so that build and run time agree on
+ * the compile options and the paths. Minified: the template text is kept as is (string values are not changed).
  */
 async function precompiledTemplates(): Promise<{ name: string; contents: string }> {
-  // Loaded from its source by Node's type stripping, which resolves imports literally (src/ imports by .js names):
-  // engine.ts imports only Node built-ins and Handlebars.
-  const engine = (await import(pathToFileURL(join(root, 'src', 'render', 'engine.ts')).href)) as typeof import('../src/render/engine.js');
-  const { code } = await esbuild.transform(engine.precompiledTemplatesModule(join(root, 'templates')), { loader: 'js', format: 'cjs', minify: true, target: 'node22', legalComments: 'none' });
-  return { name: engine.precompiledFile, contents: `// Generated by projenrc/bundle.ts: templates/ precompiled by Handlebars (src/render/engine.ts).\n${code}` };
+  // Loaded from their sources by Node's type stripping, which resolves imports literally (src/ imports by .js names):
+  // both import only Node built-ins, Handlebars, and types.
+  const load = async <T>(file: string) => (await import(pathToFileURL(join(root, 'src', 'render', file)).href)) as T;
+  const precompiled = await load<typeof import('../src/render/precompiled-templates.js')>('precompiled-templates.ts');
+  const { precompiledFile } = await load<typeof import('../src/render/shipped-templates.js')>('shipped-templates.ts');
+  const { code } = await esbuild.transform(precompiled.precompiledTemplatesModule(join(root, 'templates')), { loader: 'js', format: 'cjs', minify: true, target: 'node22', legalComments: 'none' });
+  return { name: precompiledFile, contents: `// Generated by projenrc/bundle.ts: templates/ precompiled by Handlebars (src/render/precompiled-templates.ts).\n${code}` };
 }
 
 async function main() {

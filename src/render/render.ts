@@ -1,26 +1,20 @@
 import { components as componentsOf } from '../components/targets.js';
 import { templateSource, type FileRule } from '../components/component.js';
 import { resolveOptions, type PipelineOptions, type ResolvedOptions } from '../options/index.js';
+import { defaultTemplates } from './default-templates.js';
 import { TemplateEngine } from './engine.js';
 import { addMarker } from './marker.js';
 import type { RenderedFile } from './rendered-file.js';
 import { templateData, type TemplateData } from './template-data.js';
-import { packageVersion, templatesDir } from './templates-dir.js';
+import { packageVersion } from './templates-dir.js';
 
 export interface RenderContext {
   /** Version of this package recorded in the generated repo; defaults to the installed one. */
   readonly generatorVersion?: string;
-  /** Templates folder; defaults to the package's own. */
-  readonly templatesDir?: string;
 }
 
-const engines = new Map<string, TemplateEngine>();
-
-function engineFor(root: string): TemplateEngine {
-  let engine = engines.get(root);
-  if (!engine) engines.set(root, (engine = new TemplateEngine(root)));
-  return engine;
-}
+/** The engine over the package's templates, made on the first render (its partials compile or load then). */
+let packageEngine: TemplateEngine | undefined;
 
 /**
  * `terraform/environments/__environment__/main.tf.hbs` → `terraform/environments/production/main.tf`;
@@ -48,7 +42,7 @@ const isExecutable = (path: string) => path.endsWith('.sh');
  * no writes; the same options and package version give the same bytes.
  */
 export function renderResolved(options: ResolvedOptions, context: RenderContext = {}): RenderedFile[] {
-  const engine = engineFor(context.templatesDir ?? templatesDir());
+  const engine = (packageEngine ??= new TemplateEngine(defaultTemplates()));
   const base = templateData(options, context.generatorVersion ?? packageVersion());
   const components = componentsOf(options.target);
   const data: Record<string, unknown> = { ...base };

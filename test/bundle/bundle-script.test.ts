@@ -3,7 +3,20 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { checkDependencyPatches, checkExternals, checkOwnPackageJsonReads, deferModules, inlineOwnPackageJsonReads, ownPackageJsonReads, patchDependencies, thirdPartyNotices } from '../../projenrc/bundle.js';
+import {
+  bundleSwaps,
+  checkDependencyPatches,
+  checkExternals,
+  checkOwnPackageJsonReads,
+  checkSwaps,
+  deferModules,
+  forbiddenInputs,
+  inlineOwnPackageJsonReads,
+  ownPackageJsonReads,
+  patchDependencies,
+  swapModules,
+  thirdPartyNotices,
+} from '../../projenrc/bundle.js';
 import { tempDir } from '../support/render-preset.js';
 
 /** The guards of projenrc/bundle.ts, each shown failing on a fixture (the real build passes them: see the e2e tests). */
@@ -104,6 +117,39 @@ describe('projenrc/bundle.ts', () => {
     // AND a named import of a deferred module fails the build rather than reading undefined
     writeFileSync(join(root, 'named.js'), "import { other } from 'costly';\nexport const x = other;\n");
     await expect(bundle('named.js')).rejects.toThrow(/No matching export/);
+  });
+
+  it('swaps a module of ours for its bundle version, and fails when the swap no longer happens or a forbidden input is in', async () => {
+    // GIVEN a source tree whose entry imports a module that reads files (by its .js name, as src/ does), and its bundle version
+    const root = writeTree(tempDir('bundle-fixture-'), {
+      'src/entry.ts': "import { templates } from './render/default.js';\nexport const answer = templates();\n",
+      'src/render/default.ts': "import { readFileSync } from 'node:fs';\nexport const templates = () => readFileSync('templates/a.hbs', 'utf8');\n",
+      'src/render/shipped.ts': "export const templates = () => 'from the bundle';\n",
+    });
+    const swaps = { 'src/render/default.ts': { with: 'src/render/shipped.ts' } };
+    const forbidden = [{ pattern: /^src\/render\/default\.ts$/, why: 'reads templates/' }];
+    const bundle = async (entry: string) => {
+      const swapped = new Set<string>();
+      const result = await esbuild.build({ absWorkingDir: root, entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', write: false, metafile: true, logLevel: 'silent', plugins: [swapModules(swaps, root, swapped)] });
+      return { text: result.outputFiles[0]!.text, metafile: result.metafile, swapped };
+    };
+    // WHEN it is bundled THEN the bundle version is in, the original is not, and the check passes
+    const swapped = await bundle('src/entry.ts');
+    expect(swapped.text).toContain('from the bundle');
+    expect(swapped.text).not.toContain('readFileSync');
+    expect(() => checkSwaps('dist/x.js', swapped.metafile, swapped.swapped, swaps, forbidden)).not.toThrow();
+    // AND an entry that reaches the module another way (no swap made) fails both ways: swap missed, forbidden input in
+    writeFileSync(join(root, 'src/other.ts'), "export { templates } from './render/default.ts';\n");
+    const missed = await bundle('src/other.ts');
+    expect(() => checkSwaps('dist/x.js', missed.metafile, missed.swapped, swaps, [])).toThrow('dist/x.js no longer imports src/render/default.ts, which the build swaps');
+    expect(() => checkSwaps('dist/x.js', missed.metafile, new Set(Object.keys(swaps)), swaps, forbidden)).toThrow('dist/x.js contains src/render/default.ts (reads templates/)');
+  });
+
+  it("forbids Handlebars' compiler and the render core's template reading in the bundles, which the real swap leaves out", () => {
+    const inputs = ['node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js', 'src/render/default-templates.ts', 'src/render/source-templates.ts'];
+    for (const input of inputs) expect(forbiddenInputs.some((f) => f.pattern.test(input)), input).toBe(true);
+    for (const input of ['node_modules/handlebars/dist/cjs/handlebars/runtime.js', 'src/render/shipped-templates.ts', 'src/render/engine.ts']) expect(forbiddenInputs.some((f) => f.pattern.test(input)), input).toBe(false);
+    expect(bundleSwaps).toHaveProperty(['src/render/default-templates.ts', 'with'], 'src/render/shipped-templates.ts');
   });
 
   it('fails when a bundle would import a package at run time, built-ins and the allowed peers aside', () => {

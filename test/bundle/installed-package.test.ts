@@ -6,8 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../src/options/index.js';
-import { precompiledFile, templateKey, type PrecompiledTemplates } from '../../src/render/engine.js';
+import { compileOptions, templatePaths, type PrecompiledTemplates } from '../../src/render/precompiled-templates.js';
 import { renderResolved } from '../../src/render/render.js';
+import { precompiledFile } from '../../src/render/shipped-templates.js';
 import { installedPackage, repoRoot, runCli } from '../support/cli.js';
 import { presetNames, presets, testGeneratorVersion } from '../support/presets.js';
 import { tempDir } from '../support/render-preset.js';
@@ -70,7 +71,7 @@ describe('the packed package, installed from its tarball', () => {
   it('ships the bundles, the generator entry, the templates, the type declarations and the licences, and no compiled sources', () => {
     const files = readTree(installedPackage.root).map((file) => file.path);
     expect([...new Set(files.map((path) => path.split('/')[0]))].sort()).toEqual(['LICENSE', 'README.md', 'bin', 'dist', 'generators', 'lib', 'package.json', 'templates']);
-    expect(files.filter((path) => path.startsWith('dist/')).sort()).toEqual(expect.arrayContaining(['dist/THIRD-PARTY-NOTICES.md', 'dist/cli.js', 'dist/index.js']));
+    expect(files.filter((path) => path.startsWith('dist/')).sort()).toEqual(expect.arrayContaining(['dist/THIRD-PARTY-NOTICES.md', 'dist/cli.js', 'dist/index.js', `dist/${precompiledFile}`]));
     expect(files.filter((path) => path.startsWith('lib/') && !path.endsWith('.d.ts'))).toEqual([]);
     expect(files).toContain(manifest.types);
     expect(files).toContain(manifest.main);
@@ -135,14 +136,19 @@ describe('the packed package, installed from its tarball', () => {
     expect(tsc.exitCode, tsc.all).toBe(0);
   });
 
-  it('ships every template precompiled, so neither the bin nor a synth compiles one at run time', () => {
-    // GIVEN the installed package's templates and its precompiled set
-    const templates = join(installedPackage.root, 'templates');
-    const sources = readTree(templates).filter((file) => file.path.endsWith('.hbs'));
+  it('ships every template precompiled with its path, and no compiler: neither the bin nor a synth compiles one at run time', () => {
+    // GIVEN the installed package's precompiled set
     const set = createRequire(import.meta.url)(join(installedPackage.root, 'dist', precompiledFile)) as PrecompiledTemplates;
-    // THEN each template and partial has its spec (a missing one would compile on every run: slower, never wrong)
-    expect(sources.length).toBeGreaterThan(50);
-    for (const file of sources) expect(set.specs, file.path).toHaveProperty([templateKey(file.content.toString('utf8'))]);
+    // THEN it lists every template and partial of this repository's templates/, in the order the sources are walked
+    const sources = templatePaths(join(repoRoot, 'templates'));
+    expect(sources.length).toBeGreaterThan(300);
+    expect(Object.keys(set.templates)).toEqual(sources);
+    // AND each has a spec, compiled by the Handlebars the bundles run, with the render core's options
+    for (const [path, index] of Object.entries(set.templates)) expect(set.specs[index], path).toHaveProperty('main');
+    expect(set.handlebars).toBe((JSON.parse(readFileSync(join(repoRoot, 'node_modules/handlebars/package.json'), 'utf8')) as { version: string }).version);
+    expect(set.options).toBe(JSON.stringify(compileOptions));
+    // AND Handlebars' compiler does not ship (its parser's error message is in neither bundle)
+    for (const bundle of ['cli.js', 'index.js']) expect(readFileSync(join(installedPackage.root, 'dist', bundle), 'utf8'), bundle).not.toContain('Parse error on line');
   });
 
   it('renders every preset from its precompiled templates byte for byte as the source tree does', async () => {

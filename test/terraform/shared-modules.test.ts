@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBalancerComponent, networkComponent } from '../../src/components/network.js';
+import { defaultTemplates } from '../../src/render/default-templates.js';
 import { TemplateEngine } from '../../src/render/engine.js';
 import { outputPath } from '../../src/render/render.js';
-import { templatesDir } from '../../src/render/templates-dir.js';
 import { generatedVersions } from '../../src/render/versions.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { tempDir } from '../support/render-preset.js';
@@ -23,7 +23,7 @@ const region = 'eu-west-1';
 
 /** The two modules as a repository renders them, under modules/. */
 function writeModules(root: string): void {
-  const engine = new TemplateEngine(templatesDir());
+  const engine = new TemplateEngine(defaultTemplates());
   for (const component of [networkComponent, loadBalancerComponent]) {
     for (const rule of component.files) {
       for (const template of engine.list(rule.from)) {
