@@ -90,7 +90,8 @@ const project = new typescript.TypeScriptProject({
 
 project.package.addVersion('0.1.0');
 project.package.addField('type', 'module');
-project.package.addField('files', ['bin', 'dist', 'generators', 'lib/**/*.d.ts', 'templates', 'README.md', 'LICENSE']);
+// No templates/: dist/templates.cjs carries every template, precompiled, with its path (src/render/shipped-templates.ts).
+project.package.addField('files', ['bin', 'dist', 'generators', 'lib/**/*.d.ts', 'README.md', 'LICENSE']);
 // Only the project type needs projen and constructs, and generated repos list both themselves: optional, or npm 7+
 // would install projen's whole tree into every `npx create-ec2-oidc-pipeline`.
 project.package.addField('peerDependenciesMeta', { projen: { optional: true }, constructs: { optional: true } });

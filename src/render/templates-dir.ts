@@ -9,16 +9,17 @@ export function packageRoot(from: string = fileURLToPath(import.meta.url)): stri
   let dir = dirname(from);
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && existsSync(join(dir, 'templates'))) {
+    if (existsSync(manifest)) {
       const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string };
       if (name === packageName) return dir;
     }
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the ${packageName} package root (with templates/) above ${from}`);
+    if (parent === dir) throw new Error(`cannot find the ${packageName} package root above ${from}`);
     dir = parent;
   }
 }
 
+/** The templates' sources: in this repository only (the published package ships them precompiled, in dist/). */
 export function templatesDir(): string {
   return join(packageRoot(), 'templates');
 }
