@@ -5,7 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     // Real tools (terraform, shellcheck, npm, moto) run inside tests: generous timeouts, files in separate processes.
-    testTimeout: 120_000,
+    // A deploy of two services makes some twenty AWS CLI calls, about a second each on two busy cores: 120 s was not
+    // always enough.
+    testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',
     // vitest run defaults to cores - 1 workers: one file at a time on CI's 2 cores. Most of the heavy files wait on moto,
