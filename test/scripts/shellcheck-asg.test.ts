@@ -1,10 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { presetNamesFor, presets, type PresetName } from '../support/presets.js';
-import { renderPreset, tempDir, writeFiles } from '../support/render-preset.js';
-import { callRecorders, runScript } from '../support/script-runner.js';
-import { requireTool } from '../support/tools.js';
+import { presets, type PresetName } from '../support/presets.js';
+import { describeScriptContract, type BadUsage } from './script-contract.js';
 
 // The asg target's scripts: POSIX sh, shellcheck-clean, with usage and usage errors that touch nothing. What they do
 // against AWS is tested in deploy-asg.test.ts and build-release.test.ts.
@@ -25,7 +20,7 @@ const release = '0123456789abcdef0123456789abcdef01234567';
 const sha256 = 'a'.repeat(64);
 
 /** Invocations each script must refuse with exit 2, naming the problem, before any AWS, host or npm call. */
-function badUsage(preset: PresetName): [string, string[], RegExp][] {
+function badUsage(preset: PresetName): BadUsage[] {
   const options = presets[preset];
   const env = 'environments' in options ? options.environments[0] : 'production';
   const accounts = 'accounts' in options ? options.accounts : null;
@@ -71,48 +66,11 @@ function badUsage(preset: PresetName): [string, string[], RegExp][] {
   ];
 }
 
-describe.each(presetNamesFor('asg'))('asg scripts of preset %s', (preset) => {
-  let root: string;
-
-  beforeAll(() => {
-    requireTool('shellcheck', 'apt-get install -y shellcheck');
-    root = writeFiles(join(tempDir('asg-scripts-'), 'repo'), renderPreset(preset));
-  });
-
-  it('renders every script, executable', () => {
-    const rendered = renderPreset(preset).filter((file) => file.path.startsWith('scripts/'));
-    expect(rendered.map((file) => file.path).sort()).toEqual(scripts);
-    for (const file of rendered) expect(file.mode, file.path).toBe(0o755);
-  });
-
-  it('passes shellcheck -s sh on every script, and on the user data Terraform gives the launch template', () => {
-    const run = () => execFileSync('shellcheck', ['-s', 'sh', ...scripts, 'terraform/modules/asg-fleet/user-data.sh'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
-    expect(run).not.toThrow();
-  });
-
-  it.each(withHelp)('%s --help exits 0 and prints its usage', (script) => {
-    const recorders = callRecorders(tempDir('asg-scripts-help-'));
-    for (const flag of ['--help', '-h']) {
-      const result = runScript(join(root, script), [flag], { PATH: `${recorders.bin}:${process.env.PATH}` });
-      expect(result.status, result.stderr).toBe(0);
-      expect(result.stdout).toMatch(/^Usage: \S+\.sh /);
-      expect(result.stdout).toMatch(/Exit codes: 0 /);
-    }
-    expect(recorders.calls()).toBe('');
-  });
-
-  it.each(badUsage(preset))('%s %j exits 2 before any AWS or host call', (script, args, message) => {
-    const recorders = callRecorders(tempDir('asg-scripts-usage-'));
-    const result = runScript(join(root, script), args, { PATH: `${recorders.bin}:${process.env.PATH}` });
-    expect(result.stderr).toMatch(message);
-    expect(result.status).toBe(2);
-    expect(recorders.calls()).toBe('');
-  });
-
-  it('names the environments of this preset and nothing else', () => {
-    const options = presets[preset];
-    const environments: readonly string[] = 'environments' in options ? options.environments : ['production'];
-    const result = runScript(join(root, 'scripts/deploy.sh'), ['--environment', 'qa', '--release', release]);
-    expect(result.stderr).toContain(`this repository deploys to: ${environments.join(', ')}`);
-  });
+describeScriptContract({
+  target: 'asg',
+  scripts,
+  withHelp,
+  alsoShellcheck: ['terraform/modules/asg-fleet/user-data.sh'],
+  badUsage,
+  deployArgs: ['--release', release],
 });

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { presetNamesFor, presets, type PresetName } from '../support/presets.js';
-import { renderPreset, tempDir, writeFiles } from '../support/render-preset.js';
-import { callRecorders, runScript } from '../support/script-runner.js';
-import { requireTool } from '../support/tools.js';
+import { expect, it } from 'vitest';
+import { presets, type PresetName } from '../support/presets.js';
+import { tempDir } from '../support/render-preset.js';
+import { runScript } from '../support/script-runner.js';
+import { describeScriptContract, type BadUsage } from './script-contract.js';
 
 const scripts = ['scripts/deploy.sh', 'scripts/host/deploy.sh', 'scripts/rollback.sh', 'scripts/status.sh', 'scripts/wait-for-command.sh'];
 
@@ -12,7 +12,7 @@ const digest = 'a'.repeat(64);
 const commit = '0123456789abcdef0123456789abcdef01234567';
 
 /** Invocations each script must refuse with exit 2, naming the problem, before any AWS or Docker call. */
-function badUsage(preset: PresetName): [string, string[], RegExp][] {
+function badUsage(preset: PresetName): BadUsage[] {
   const options = presets[preset];
   const region = 'region' in options ? options.region : 'us-east-1';
   const env = 'environments' in options ? options.environments[0] : 'production';
@@ -63,72 +63,25 @@ function badUsage(preset: PresetName): [string, string[], RegExp][] {
   ];
 }
 
-describe.each(presetNamesFor('ec2'))('scripts of preset %s', (preset) => {
-  let root: string;
-  let work: string;
-
-  beforeAll(() => {
-    requireTool('shellcheck', 'apt-get install -y shellcheck');
-    work = tempDir('scripts-usage-');
-    root = writeFiles(join(work, 'repo'), renderPreset(preset));
-  });
-
-  it('renders every script, executable', () => {
-    const rendered = renderPreset(preset).filter((file) => file.path.startsWith('scripts/'));
-    expect(rendered.map((file) => file.path).sort()).toEqual(scripts);
-    for (const file of rendered) expect(file.mode, file.path).toBe(0o755);
-  });
-
-  it('passes shellcheck -s sh on every script', () => {
-    // GIVEN the rendered scripts
-    // WHEN shellcheck checks them as POSIX sh (it exits non-zero on any finding, of any severity)
-    const run = () => execFileSync('shellcheck', ['-s', 'sh', ...scripts], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
-    // THEN it reports nothing
-    expect(run).not.toThrow();
-  });
-
-  it.each(scripts)('%s --help exits 0 and prints its usage', (script) => {
-    const recorders = callRecorders(tempDir('scripts-help-'));
-    for (const flag of ['--help', '-h']) {
-      const result = runScript(join(root, script), [flag], { PATH: `${recorders.bin}:${process.env.PATH}` });
-      expect(result.status, result.stderr).toBe(0);
-      expect(result.stdout).toMatch(/^Usage: \S+\.sh /);
-      expect(result.stdout).toMatch(/Exit codes: 0 /);
-    }
-    expect(recorders.calls()).toBe('');
-  });
-
-  it.each(badUsage(preset))('%s %j exits 2 before any AWS or Docker call', (script, args, message) => {
-    // GIVEN aws, docker and curl that only record being called
-    const recorders = callRecorders(tempDir('scripts-usage-'));
-    // WHEN the script is called wrongly
-    const result = runScript(join(root, script), args, { PATH: `${recorders.bin}:${process.env.PATH}` });
-    // THEN it says what is wrong, exits 2, and called nothing
-    expect(result.stderr).toMatch(message);
-    expect(result.status).toBe(2);
-    expect(recorders.calls()).toBe('');
-  });
-
-  it('names the environments of this preset and nothing else', () => {
-    const options = presets[preset];
-    const environments: readonly string[] = 'environments' in options ? options.environments : ['production'];
-    const result = runScript(join(root, 'scripts/deploy.sh'), ['--environment', 'qa']);
-    expect(result.stderr).toContain(`this repository deploys to: ${environments.join(', ')}`);
-  });
-
-  it('fails with exit 2 and says how to install it when the AWS CLI is missing', () => {
-    // GIVEN valid arguments and a PATH without aws (only the basic tools the scripts use)
-    const bin = tempDir('scripts-no-aws-');
-    for (const tool of ['sh', 'grep', 'sed', 'awk', 'tr', 'cut', 'sort', 'head', 'tail', 'cat', 'dirname', 'mktemp', 'rm', 'date', 'printf']) {
-      try {
-        execFileSync('ln', ['-s', execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bin, tool)]);
-      } catch {
-        // a shell builtin on this machine
+describeScriptContract({
+  target: 'ec2',
+  scripts,
+  badUsage,
+  more: (preset, root) => {
+    it('fails with exit 2 and says how to install it when the AWS CLI is missing', () => {
+      // GIVEN valid arguments and a PATH without aws (only the basic tools the scripts use)
+      const bin = tempDir('scripts-no-aws-');
+      for (const tool of ['sh', 'grep', 'sed', 'awk', 'tr', 'cut', 'sort', 'head', 'tail', 'cat', 'dirname', 'mktemp', 'rm', 'date', 'printf']) {
+        try {
+          execFileSync('ln', ['-s', execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bin, tool)]);
+        } catch {
+          // a shell builtin on this machine
+        }
       }
-    }
-    const options = presets[preset];
-    const result = runScript(join(root, 'scripts/status.sh'), ['--environment', 'environments' in options ? options.environments[0] : 'production'], { PATH: bin });
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/AWS CLI is not installed; see https:\/\//);
-  });
+      const options = presets[preset];
+      const result = runScript(join(root(), 'scripts/status.sh'), ['--environment', 'environments' in options ? options.environments[0] : 'production'], { PATH: bin });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/AWS CLI is not installed; see https:\/\//);
+    });
+  },
 });

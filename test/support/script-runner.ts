@@ -84,7 +84,7 @@ export function callRecorders(dir: string): { readonly bin: string; calls(): str
   const bin = join(dir, 'recorders');
   const log = join(dir, 'recorded-calls');
   mkdirSync(bin, { recursive: true });
-  for (const tool of ['aws', 'docker', 'curl']) {
+  for (const tool of ['aws', 'docker', 'curl', 'kubectl']) {
     writeFileSync(join(bin, tool), `#!/bin/sh\necho "${tool} $*" >>'${log}'\nexit 99\n`, { mode: 0o755 });
   }
   return { bin, calls: () => (existsSync(log) ? readFileSync(log, 'utf8') : '') };
