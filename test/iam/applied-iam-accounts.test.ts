@@ -10,6 +10,7 @@ import { tempDir, writeFiles } from '../support/render-preset.js';
 import { prepareForMoto, renderVariant, requireTerraform, resolvedVariant, terraform } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
 import { identityPolicies, readRoles, type AppliedRole } from './applied-roles.js';
+import { permissionFindings } from './permission-cases.js';
 import { permissionAllows, statementsOf, trustAllows, type PermissionRequest, type PolicyDocument } from './simulator.js';
 import { githubProviderOf, subjectPrefix, trustFindings, trustMatrix } from './trust-cases.js';
 
@@ -162,14 +163,6 @@ function rolesOf(environment: AccountRoles['environments'][string]): AppliedRole
   return [environment.deploy, environment.infra, ...environment.pullers.map((p) => p.role)];
 }
 
-/** Findings, one line each: allowed cases that are denied, denied cases that are allowed. */
-async function findings(role: AppliedRole, allowed: readonly (PermissionRequest & { label: string })[], denied: readonly (PermissionRequest & { label: string })[]): Promise<string[]> {
-  const found: string[] = [];
-  for (const c of allowed) if (!(await permissionAllows(role.arn, identityPolicies(role), c))) found.push(`${role.name} cannot ${c.label}`);
-  for (const c of denied) if (await permissionAllows(role.arn, identityPolicies(role), c)) found.push(`${role.name} CAN ${c.label}`);
-  return found;
-}
-
 describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (preset) => {
   const arns = () => {
     const { options, data } = applied[preset];
@@ -290,7 +283,7 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
       // THEN the first environment's deploy role uploads there (its own account), and changes nothing else
       const first = data.firstEnvironment;
       expect(
-        await findings(
+        await permissionFindings(
           environments[first.name]!.deploy,
           [{ label: 'upload a release', ...inBucket({ action: 's3:PutObject', resource: release }) }],
           [
@@ -307,7 +300,7 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
         const instance = pullers[0]!.role;
         // AND each later environment's instance role downloads releases across accounts, and does nothing else there
         expect(
-          await findings(
+          await permissionFindings(
             instance,
             [{ label: 'download a release from the bucket', ...inBucket({ action: 's3:GetObject', resource: release }) }],
             [
@@ -322,7 +315,7 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
         // AND its deploy role reads a release's checksum and lists releases/ there, and never uploads, least of all
         // into another account
         expect(
-          await findings(
+          await permissionFindings(
             deploy,
             [
               { label: "read a release's checksum", ...inBucket({ action: 's3:GetObject', resource: release }) },
@@ -371,7 +364,7 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
     // THEN the first environment's deploy role pushes to every one of them (its own account)
     const first = data.firstEnvironment;
     expect(
-      await findings(
+      await permissionFindings(
         environments[first.name]!.deploy,
         names.flatMap((repository) => ['ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage'].map((action) => ({ label: `${action} to ${repository}`, ...onRepository(repository, action) }))),
         names.flatMap((repository) =>
@@ -389,7 +382,7 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
         // other repositories of the registry (another service's, each under its own policy), not another app's
         const others = names.filter((name) => name !== repository);
         expect(
-          await findings(
+          await permissionFindings(
             role,
             [
               { label: 'log in to ECR (its own account issues the token)', action: 'ecr:GetAuthorizationToken', resource: '*' },
@@ -413,7 +406,7 @@ describe.each(presetNames)('IAM across the accounts of preset %s, as applied', (
       // from them; eks reads nothing there), and never pushes or pulls, least of all into another account
       const readTags = names.map((repository) => ({ label: `read image tags of ${repository}`, ...onRepository(repository, 'ecr:DescribeImages') }));
       expect(
-        await findings(
+        await permissionFindings(
           deploy,
           deployReadsTags(options.target) ? readTags : [],
           [
