@@ -38,8 +38,8 @@ function tableNames(markdown: string, heading: string): string[] {
 describe.each([
   ['default', ['ecr', 'ec2-app', 'github-oidc-roles', 'ssm-deploy']],
   ['asg', ['asg-fleet', 'release-bucket', 'github-oidc-roles', 'ssm-deploy', 'network', 'alb']],
-  ['ecs', ['ecr', 'github-oidc-roles', 'network', 'alb']],
-  ['ecs-multi-account', ['github-oidc-roles']],
+  ['ecs', ['ecr', 'github-oidc-roles', 'network', 'alb', 'ecs-cluster', 'ecs-service']],
+  ['ecs-multi-account', ['github-oidc-roles', 'ecs-service']],
   ['eks', ['ecr', 'github-oidc-roles', 'network', 'eks-cluster']],
   ['eks-multi-account', ['ecr', 'github-oidc-roles']],
 ] as const)('module READMEs of variant %s', (variant, modules) => {
