@@ -107,11 +107,16 @@ function arns(env: string) {
     keyPolicy: () => keys[env]!.policy,
     loadBalancer: (lb = ecs.loadBalancerName) => `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/app/${lb}/0123456789abcdef`,
     vpc: () => `arn:aws:ec2:${region}:${account}:vpc/vpc-0123456789abcdef0`,
+    // Scalable targets are named by an id AWS makes up: only their tags say whose they are.
+    scalableTarget: () => `arn:aws:application-autoscaling:${region}:${account}:scalable-target/0123456789abcdef0123456789abcdef0123`,
+    alarm: (alarmName: string) => `arn:aws:cloudwatch:${region}:${account}:alarm:${alarmName}`,
     state: (key: string) => `arn:aws:s3:::${name}-tfstate-${account}/${key}`,
   };
 }
 
 const tagged = (prefix: 'aws:ResourceTag' | 'aws:RequestTag', app: string, environment: string) => ({ [`${prefix}/App`]: app, [`${prefix}/Environment`]: environment });
+/** What Application Auto Scaling puts in the context of a request about an ECS service's task count. */
+const ecsTaskCount = { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' };
 
 describe(`IAM of preset ${preset}, as applied`, () => {
   it('trust: every intended subject is accepted and every hostile one refused, for the plan, deploy and infra roles', () => {
@@ -302,6 +307,24 @@ describe(`IAM of preset ${preset}, as applied`, () => {
         { label: 'update its service', action: 'ecs:UpdateService', resource: a.service('api'), context: { 'ecs:cluster': a.cluster() } },
         { label: 'create its log group', action: 'logs:CreateLogGroup', resource: a.logGroup(a.ecs.services[0]!.logGroup) },
         { label: 'pass a task role to ECS tasks', action: 'iam:PassRole', resource: a.role(a.ecs.services[0]!.taskRoleName), context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+        ...a.ecs.services.map((s) => ({ label: `register a task definition of its family ${s.family}`, action: 'ecs:RegisterTaskDefinition', resource: a.taskDefinition(s.family) })),
+        { label: 'deregister task definitions', action: 'ecs:DeregisterTaskDefinition', resource: '*' },
+        // Application Auto Scaling, as the provider calls it: RegisterScalableTarget with the tags (default_tags) on
+        // create, TagResource as its dependent action, then everything else on the target that carries them.
+        { label: 'register a scalable target with its tags', action: 'application-autoscaling:RegisterScalableTarget', resource: a.scalableTarget(), context: { ...ecsTaskCount, ...tagged('aws:RequestTag', options.name, env) } },
+        { label: 'tag a new scalable target with its tags', action: 'application-autoscaling:TagResource', resource: a.scalableTarget(), context: tagged('aws:RequestTag', options.name, env) },
+        { label: 'change the bounds of its scalable target', action: 'application-autoscaling:RegisterScalableTarget', resource: a.scalableTarget(), context: { ...ecsTaskCount, ...tagged('aws:ResourceTag', options.name, env) } },
+        { label: 'put a scaling policy on its scalable target', action: 'application-autoscaling:PutScalingPolicy', resource: a.scalableTarget(), context: { ...ecsTaskCount, ...tagged('aws:ResourceTag', options.name, env) } },
+        { label: 'delete a scaling policy of its scalable target', action: 'application-autoscaling:DeleteScalingPolicy', resource: a.scalableTarget(), context: { ...ecsTaskCount, ...tagged('aws:ResourceTag', options.name, env) } },
+        { label: 'deregister its scalable target', action: 'application-autoscaling:DeregisterScalableTarget', resource: a.scalableTarget(), context: { ...ecsTaskCount, ...tagged('aws:ResourceTag', options.name, env) } },
+        { label: 'untag its scalable target', action: 'application-autoscaling:UntagResource', resource: a.scalableTarget(), context: { ...tagged('aws:ResourceTag', options.name, env), 'aws:TagKeys': ['ManagedBy'] } },
+        ...a.ecs.services.flatMap((s) =>
+          ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'].map((action) => ({
+            label: `${action} on the target tracking alarm of its service ${s.key}`,
+            action,
+            resource: a.alarm(`TargetTracking-service/${a.ecs.clusterName}/${s.serviceName}-AlarmHigh-0123abcd-4567-89ab-cdef-0123456789ab`),
+          })),
+        ),
       ],
       [
         { label: `write ${other}'s state`, action: 's3:PutObject', resource: a.state(`environments/${other}/terraform.tfstate`) },
@@ -320,6 +343,40 @@ describe(`IAM of preset ${preset}, as applied`, () => {
         { label: `pass ${other}'s task role`, action: 'iam:PassRole', resource: o.role(o.ecs.services[0]!.taskRoleName), context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
         { label: 'pass the deploy role', action: 'iam:PassRole', resource: a.role(`${options.name}-${env}-deploy`), context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
         { label: 'assume the deploy role', action: 'sts:AssumeRole', resource: a.role(`${options.name}-${env}-deploy`) },
+        ...o.ecs.services.map((s) => ({ label: `register a task definition of ${other}'s family ${s.family}`, action: 'ecs:RegisterTaskDefinition', resource: o.taskDefinition(s.family) })),
+        { label: 'register a task definition of another application', action: 'ecs:RegisterTaskDefinition', resource: a.taskDefinition(`billing-${env}-api`) },
+        // Scalable targets of the other environment (same account, same ARN pattern: only the tags differ) …
+        ...(['RegisterScalableTarget', 'PutScalingPolicy', 'DeleteScalingPolicy', 'DeregisterScalableTarget'] as const).map((action) => ({
+          label: `${action} on ${other}'s scalable target`,
+          action: `application-autoscaling:${action}`,
+          resource: o.scalableTarget(),
+          context: { ...ecsTaskCount, ...tagged('aws:ResourceTag', options.name, other) },
+        })),
+        { label: `re-register ${other}'s scalable target with its own tags`, action: 'application-autoscaling:RegisterScalableTarget', resource: o.scalableTarget(), context: { ...ecsTaskCount, ...tagged('aws:ResourceTag', options.name, other), ...tagged('aws:RequestTag', options.name, env) } },
+        { label: `take ${other}'s scalable target over by tagging it`, action: 'application-autoscaling:TagResource', resource: o.scalableTarget(), context: { ...tagged('aws:ResourceTag', options.name, other), ...tagged('aws:RequestTag', options.name, env) } },
+        { label: `untag ${other}'s scalable target`, action: 'application-autoscaling:UntagResource', resource: o.scalableTarget(), context: { ...tagged('aws:ResourceTag', options.name, other), 'aws:TagKeys': ['Environment'] } },
+        { label: `register a scalable target tagged for ${other}`, action: 'application-autoscaling:RegisterScalableTarget', resource: a.scalableTarget(), context: { ...ecsTaskCount, ...tagged('aws:RequestTag', options.name, other) } },
+        { label: 'register an untagged scalable target', action: 'application-autoscaling:RegisterScalableTarget', resource: a.scalableTarget(), context: ecsTaskCount },
+        // … of another application in the account …
+        ...(['RegisterScalableTarget', 'PutScalingPolicy', 'DeregisterScalableTarget'] as const).map((action) => ({
+          label: `${action} on another application's scalable target`,
+          action: `application-autoscaling:${action}`,
+          resource: a.scalableTarget(),
+          context: { ...ecsTaskCount, ...tagged('aws:ResourceTag', 'billing', env) },
+        })),
+        // … and anything but an ECS service's task count, even with its tags.
+        {
+          label: 'register a DynamoDB table as a scalable target with its tags',
+          action: 'application-autoscaling:RegisterScalableTarget',
+          resource: a.scalableTarget(),
+          context: { 'application-autoscaling:service-namespace': 'dynamodb', 'application-autoscaling:scalable-dimension': 'dynamodb:table:ReadCapacityUnits', ...tagged('aws:RequestTag', options.name, env) },
+        },
+        ...o.ecs.services.map((s) => ({
+          label: `put the target tracking alarm of ${other}'s service ${s.key}`,
+          action: 'cloudwatch:PutMetricAlarm',
+          resource: o.alarm(`TargetTracking-service/${o.ecs.clusterName}/${s.serviceName}-AlarmHigh-0123abcd-4567-89ab-cdef-0123456789ab`),
+        })),
+        { label: 'delete the target tracking alarm of a look-alike cluster', action: 'cloudwatch:DeleteAlarms', resource: a.alarm(`TargetTracking-service/${a.ecs.clusterName}-eu/api-AlarmLow-0123abcd-4567-89ab-cdef-0123456789ab`) },
       ],
     );
     expect(result).toEqual([]);
