@@ -308,7 +308,6 @@ describe(`IAM of preset ${preset}, as applied`, () => {
         { label: 'create its log group', action: 'logs:CreateLogGroup', resource: a.logGroup(a.ecs.services[0]!.logGroup) },
         { label: 'pass a task role to ECS tasks', action: 'iam:PassRole', resource: a.role(a.ecs.services[0]!.taskRoleName), context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
         ...a.ecs.services.map((s) => ({ label: `register a task definition of its family ${s.family}`, action: 'ecs:RegisterTaskDefinition', resource: a.taskDefinition(s.family) })),
-        { label: 'deregister task definitions', action: 'ecs:DeregisterTaskDefinition', resource: '*' },
         // Application Auto Scaling, as the provider calls it: RegisterScalableTarget with the tags (default_tags) on
         // create, TagResource as its dependent action, then everything else on the target that carries them.
         { label: 'register a scalable target with its tags', action: 'application-autoscaling:RegisterScalableTarget', resource: a.scalableTarget(), context: { ...ecsTaskCount, ...tagged('aws:RequestTag', options.name, env) } },
@@ -343,6 +342,8 @@ describe(`IAM of preset ${preset}, as applied`, () => {
         { label: `pass ${other}'s task role`, action: 'iam:PassRole', resource: o.role(o.ecs.services[0]!.taskRoleName), context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
         { label: 'pass the deploy role', action: 'iam:PassRole', resource: a.role(`${options.name}-${env}-deploy`), context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
         { label: 'assume the deploy role', action: 'sts:AssumeRole', resource: a.role(`${options.name}-${env}-deploy`) },
+        // It takes no resource ARN, so it would reach every family: Terraform never deregisters (skip_destroy).
+        { label: 'deregister task definitions', action: 'ecs:DeregisterTaskDefinition', resource: '*' },
         ...o.ecs.services.map((s) => ({ label: `register a task definition of ${other}'s family ${s.family}`, action: 'ecs:RegisterTaskDefinition', resource: o.taskDefinition(s.family) })),
         { label: 'register a task definition of another application', action: 'ecs:RegisterTaskDefinition', resource: a.taskDefinition(`billing-${env}-api`) },
         // Scalable targets of the other environment (same account, same ARN pattern: only the tags differ) …

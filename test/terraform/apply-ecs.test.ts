@@ -275,6 +275,15 @@ describe('Terraform apply of the ecs target against a local AWS (moto)', () => {
         expect(remaining.filter((role) => role.startsWith(name))).toEqual([]);
         const clusters = await aws<{ clusters: { status: string }[] }>(moto.env, ['ecs', 'describe-clusters', '--clusters', ...environments.map((e) => `${name}-${e}`)]);
         expect(clusters.clusters.map((c) => c.status)).toEqual(environments.map(() => 'INACTIVE'));
+        // AND no task definition revision was deregistered, Terraform's included (skip_destroy): the infra role has no
+        // ecs:DeregisterTaskDefinition, which AWS cannot hold to a family
+        for (const environment of environments) {
+          for (const s of ecsEnvironment({ name, appPort: 8000, options }, { name: environment, isLast: false }).services) {
+            const listed = async (status: string) => (await aws<{ taskDefinitionArns: string[] }>(moto.env, ['ecs', 'list-task-definitions', '--family-prefix', s.family, '--status', status])).taskDefinitionArns;
+            expect(await listed('INACTIVE'), s.family).toEqual([]);
+            expect((await listed('ACTIVE')).length, s.family).toBeGreaterThanOrEqual(2);
+          }
+        }
         expect((await aws<{ LoadBalancers: unknown[] }>(moto.env, ['elbv2', 'describe-load-balancers'])).LoadBalancers).toEqual([]);
       } finally {
         await moto.stop();
