@@ -171,7 +171,7 @@ describe(`IAM of preset ${preset}, as applied`, () => {
             resource: a.repository(s.key),
           })),
         ),
-        { label: 'register a task definition', action: 'ecs:RegisterTaskDefinition', resource: a.taskDefinition(`${a.ecs.clusterName}-api`) },
+        ...own.map((s) => ({ label: `register a revision of its family ${s.family}`, action: 'ecs:RegisterTaskDefinition', resource: a.taskDefinition(s.family) })),
         { label: 'read a task definition', action: 'ecs:DescribeTaskDefinition', resource: '*' },
         ...own.flatMap((s) => [
           { label: `update its service ${s.key}`, action: 'ecs:UpdateService', resource: a.service(s.key) },
@@ -192,6 +192,9 @@ describe(`IAM of preset ${preset}, as applied`, () => {
         { label: 'run a one-off task with its roles', action: 'ecs:RunTask', resource: a.taskDefinition(`${a.ecs.clusterName}-api`) },
         { label: 'exec into a task', action: 'ecs:ExecuteCommand', resource: a.task() },
         { label: 'deregister task definitions', action: 'ecs:DeregisterTaskDefinition', resource: '*' },
+        // deploy.sh copies the family's newest revision: one added to the other environment's family is what it runs next.
+        ...o.ecs.services.map((s) => ({ label: `register a revision of ${other}'s family ${s.family}`, action: 'ecs:RegisterTaskDefinition', resource: o.taskDefinition(s.family) })),
+        { label: 'register a revision of another application', action: 'ecs:RegisterTaskDefinition', resource: a.taskDefinition(`billing-${env}-api`) },
         { label: `read ${other}'s tasks`, action: 'ecs:DescribeTasks', resource: o.task() },
         ...own.flatMap((s) => [
           { label: `pass ${s.taskRoleName} to EC2`, action: 'iam:PassRole', resource: a.role(s.taskRoleName), context: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
