@@ -195,6 +195,7 @@ describe(`IAM of preset ${preset}, as applied`, () => {
         // deploy.sh copies the family's newest revision: one added to the other environment's family is what it runs next.
         ...o.ecs.services.map((s) => ({ label: `register a revision of ${other}'s family ${s.family}`, action: 'ecs:RegisterTaskDefinition', resource: o.taskDefinition(s.family) })),
         { label: 'register a revision of another application', action: 'ecs:RegisterTaskDefinition', resource: a.taskDefinition(`billing-${env}-api`) },
+        { label: `register a revision of a look-alike environment's family (${env}-eu)`, action: 'ecs:RegisterTaskDefinition', resource: a.taskDefinition(`${a.ecs.clusterName}-eu-api`) },
         { label: `read ${other}'s tasks`, action: 'ecs:DescribeTasks', resource: o.task() },
         ...own.flatMap((s) => [
           { label: `pass ${s.taskRoleName} to EC2`, action: 'iam:PassRole', resource: a.role(s.taskRoleName), context: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
@@ -349,6 +350,7 @@ describe(`IAM of preset ${preset}, as applied`, () => {
         { label: 'deregister task definitions', action: 'ecs:DeregisterTaskDefinition', resource: '*' },
         ...o.ecs.services.map((s) => ({ label: `register a task definition of ${other}'s family ${s.family}`, action: 'ecs:RegisterTaskDefinition', resource: o.taskDefinition(s.family) })),
         { label: 'register a task definition of another application', action: 'ecs:RegisterTaskDefinition', resource: a.taskDefinition(`billing-${env}-api`) },
+        { label: `register a task definition of a look-alike environment's family (${env}-eu)`, action: 'ecs:RegisterTaskDefinition', resource: a.taskDefinition(`${a.ecs.clusterName}-eu-api`) },
         // Scalable targets of the other environment (same account, same ARN pattern: only the tags differ) …
         ...(['RegisterScalableTarget', 'PutScalingPolicy', 'DeleteScalingPolicy', 'DeregisterScalableTarget'] as const).map((action) => ({
           label: `${action} on ${other}'s scalable target`,
