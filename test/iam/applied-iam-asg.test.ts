@@ -6,7 +6,7 @@ import { requireTerraform, resolvedVariant } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
 import { applyRoles } from './apply-roles.js';
 import { createGitHubOidcProvider, identityPolicies, type AppliedRole } from './applied-roles.js';
-import { actionPatterns, allowedAccessLevels, permissionFindings, tags } from './permission-cases.js';
+import { actionPatterns, allowedAccessLevels, permissionFindings, projectedPolicySizes, tags } from './permission-cases.js';
 import { statementsOf } from './simulator.js';
 import { account, appliedTrustFindings, githubProvider } from './trust-cases.js';
 
@@ -298,6 +298,14 @@ describe.each(presetNames)('IAM of preset %s, as applied', (preset) => {
         expect(findings).toEqual([]);
       }
     });
+  });
+
+  it("every role's policies fit IAM's quotas (inline 10,240 characters a role, managed 6,144 each), with the longest name, environments and region the options allow", () => {
+    const { options, plan, environments } = applied[preset];
+    const { over, grows } = projectedPolicySizes(options, [plan, ...Object.values(environments).flatMap((e) => [e.deploy, e.infra, e.instance])]);
+    expect(over).toEqual([]);
+    // AND the projection projects: the largest policy grows with the names
+    expect(grows).toBeGreaterThan(200);
   });
 
   it('every action in every policy of every role exists (iam-data)', async () => {

@@ -7,7 +7,7 @@ import { requireTool } from '../support/tools.js';
 import { applyRoles } from './apply-roles.js';
 import { createGitHubOidcProvider, identityPolicies, type AppliedRole } from './applied-roles.js';
 import { expandAction, list, permissionAllows, statementsOf } from './simulator.js';
-import { actionPatterns, allowedAccessLevels, permissionFindings, tags } from './permission-cases.js';
+import { actionPatterns, allowedAccessLevels, permissionFindings, projectedPolicySizes, tags } from './permission-cases.js';
 import { account, githubProvider, trustFindings, trustMatrix } from './trust-cases.js';
 
 // The eks target's roles, read back from IAM after a real `terraform apply` against moto and evaluated with
@@ -247,6 +247,14 @@ describe.each(presetNames)('IAM of preset %s (eks), as applied', (preset) => {
       });
     }
     expect(Object.values(environments).some((roles) => roles.pod) || options.serviceIamStatements.length === 0).toBe(true);
+  });
+
+  it("every role's policies fit IAM's quotas (inline 10,240 characters a role, managed 6,144 each), with the longest name, environments and region the options allow", () => {
+    const { options, plan, environments } = applied[preset];
+    const { over, grows } = projectedPolicySizes(options, [plan, ...Object.values(environments).flatMap((e) => [e.deploy, e.infra, e.cluster, e.node, ...(e.pod ? [e.pod] : [])])]);
+    expect(over).toEqual([]);
+    // AND the projection projects: the largest policy grows with the names
+    expect(grows).toBeGreaterThan(200);
   });
 
   it('every action in every policy of every role exists (iam-data)', async () => {

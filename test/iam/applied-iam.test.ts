@@ -10,7 +10,7 @@ import { requireTerraform, resolvedVariant } from '../support/terraform.js';
 import { requireTool } from '../support/tools.js';
 import { applyRoles } from './apply-roles.js';
 import { createGitHubOidcProvider, createRole, identityPolicies, readRole, type AppliedRole } from './applied-roles.js';
-import { actionPatterns, allowedAccessLevels, permissionFindings, tags } from './permission-cases.js';
+import { actionPatterns, allowedAccessLevels, permissionFindings, projectedPolicySizes, tags } from './permission-cases.js';
 import { permissionAllows, statementsOf, type PolicyDocument } from './simulator.js';
 import { account, githubProvider, subjectPrefix, trustFindings, trustMatrix } from './trust-cases.js';
 
@@ -291,6 +291,14 @@ describe.each(presetNames)('IAM of preset %s, as applied', (preset) => {
         expect(findings).toEqual([]);
       }
     });
+  });
+
+  it("every role's policies fit IAM's quotas (inline 10,240 characters a role, managed 6,144 each), with the longest name, environments and region the options allow", () => {
+    const { options, plan, environments } = applied[preset];
+    const { over, grows } = projectedPolicySizes(options, [plan, ...Object.values(environments).flatMap((e) => [e.deploy, e.infra, e.instance])]);
+    expect(over).toEqual([]);
+    // AND the projection projects: the largest policy grows with the names
+    expect(grows).toBeGreaterThan(200);
   });
 
   it('every action in every policy of every role exists (iam-data)', async () => {

@@ -1,3 +1,5 @@
+import type { ResolvedOptions } from '../../src/options/index.js';
+import { awsRegions } from '../../src/options/aws-regions.js';
 import { identityPolicies, type AppliedRole } from './applied-roles.js';
 import { accessLevel, expandAction, list, permissionAllows, statementsOf, type PermissionRequest } from './simulator.js';
 
@@ -47,4 +49,29 @@ export async function allowedAccessLevels(role: AppliedRole): Promise<Map<string
     }
   }
   return levels;
+}
+
+/** IAM's quotas, in characters (whitespace not counted): a role's inline policies together, and one managed policy. */
+export const policyQuotas = { inline: 10_240, managed: 6_144 } as const;
+
+/**
+ * What of the roles' policies would exceed IAM's quotas if the preset had the longest names the options accept (name
+ * 32 characters, each environment 20, the longest region): the policies grow with the names in their ARNs, moto does
+ * not enforce the quotas, and AWS refuses an oversized policy at apply. Inline policies count per role, together;
+ * customer managed ones (AWS managed ones are AWS's) each on its own. `grows`: how much the largest grew, so a test can
+ * show the projection projects.
+ */
+export function projectedPolicySizes(options: Pick<ResolvedOptions, 'name' | 'environments' | 'region'>, roles: readonly AppliedRole[]) {
+  const longestRegion = [...awsRegions].sort((x, y) => y.length - x.length)[0]!;
+  const project = (text: string) =>
+    options.environments
+      .reduce((t, env, i) => t.replaceAll(env, String.fromCharCode(97 + i).repeat(20)), text.replaceAll(options.name, 'n'.repeat(32)))
+      .replaceAll(options.region, longestRegion);
+  const policies = roles.flatMap((role) => [
+    { what: `${role.name}'s inline policies`, quota: policyQuotas.inline, text: role.inline.map((p) => JSON.stringify(p.policy)).join('') },
+    ...role.attached.filter(({ arn }) => !arn.includes(':aws:policy/')).map(({ arn, policy }) => ({ what: arn, quota: policyQuotas.managed, text: JSON.stringify(policy) })),
+  ]);
+  const sized = policies.map(({ what, quota, text }) => ({ what, quota, size: project(text).length, now: text.length }));
+  const largest = sized.reduce((a, b) => (b.size > a.size ? b : a));
+  return { over: sized.filter(({ size, quota }) => size > quota).map(({ what, size, quota }) => `${what}: ${size} > ${quota}`), grows: largest.size - largest.now, count: sized.length };
 }
